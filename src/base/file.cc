@@ -58,6 +58,28 @@ Result<Bytes> ReadFile(const std::string& path, size_t max_size) {
 
 Result<Bytes> ReadStdin(size_t max_size) { return ReadAll(STDIN_FILENO, "standard input", max_size); }
 
+Status StreamFile(const std::string& path, const std::function<Status(ByteView)>& sink) {
+  const bool use_stdin = path == "-";
+  int fd = use_stdin ? STDIN_FILENO : open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Errno("cannot open", path);
+  const std::string name = use_stdin ? "standard input" : path;
+  uint8_t buf[65536];
+  Status status;
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      status = Errno("cannot read", name);
+      break;
+    }
+    if (n == 0) break;
+    status = sink(ByteView(buf, static_cast<size_t>(n)));
+    if (!status.ok()) break;
+  }
+  if (!use_stdin) close(fd);
+  return status;
+}
+
 Status WriteFileAtomic(const std::string& path, ByteView data, unsigned mode) {
   std::string tmp = path + ".tmp." + std::to_string(getpid());
   int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);

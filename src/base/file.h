@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 
 #include "base/bytes.h"
@@ -20,6 +21,9 @@ inline constexpr size_t kDefaultMaxFileSize = size_t{64} << 20;  // 64 MiB
 Result<Bytes> ReadFile(const std::string& path, size_t max_size = kDefaultMaxFileSize);
 // Reads standard input up to `max_size` bytes.
 Result<Bytes> ReadStdin(size_t max_size = kDefaultMaxFileSize);
+
+// Feeds a file (or standard input for "-") to `sink` in chunks, for inputs of any size.
+Status StreamFile(const std::string& path, const std::function<Status(ByteView)>& sink);
 
 // mode is the permission of the new file (0600 for anything secret).
 Status WriteFileAtomic(const std::string& path, ByteView data, unsigned mode = 0644);
