@@ -4,7 +4,7 @@ include(GoogleTest)
 add_library(sedun_warnings INTERFACE)
 target_compile_options(sedun_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion -Wnon-virtual-dtor
-  -Wold-style-cast -Wcast-align -Woverloaded-virtual -Wnull-dereference -Wformat=2
+  -Wold-style-cast -Wcast-align -Woverloaded-virtual -Wformat=2
   -Wimplicit-fallthrough)
 if(SEDUN_WERROR)
   target_compile_options(sedun_warnings INTERFACE -Werror)

@@ -1,4 +1,4 @@
-// Run() over popen.
+// RunCommand() over popen.
 #include "util/run.h"
 
 #include <stdio.h>
@@ -6,7 +6,7 @@
 
 namespace sedun::testing {
 
-CommandResult Run(const std::string& command) {
+CommandResult RunCommand(const std::string& command) {
   CommandResult r;
   FILE* p = popen(command.c_str(), "r");
   if (p == nullptr) return r;

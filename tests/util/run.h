@@ -12,7 +12,7 @@ struct CommandResult {
   std::string out;     // standard output
 };
 
-CommandResult Run(const std::string& command);
+CommandResult RunCommand(const std::string& command);
 
 // Single-quotes a word for /bin/sh.
 std::string ShellQuote(const std::string& word);
