@@ -160,7 +160,8 @@ bool IsValidTag(Tag tag, bool allow_emv_tags) {
 const Tlv* Tlv::Find(Tag child_tag) const { return FindTlv(children, child_tag); }
 
 bool operator==(const Tlv& a, const Tlv& b) {
-  return a.tag == b.tag && std::ranges::equal(a.value, b.value) && a.children == b.children;
+  if (a.tag != b.tag || a.children != b.children) return false;
+  return !a.children.empty() || std::ranges::equal(a.value, b.value);
 }
 
 Status ReadTlv(ByteReader* in, Tag* out_tag, ByteView* out_value, const TlvOptions& options) {

@@ -69,7 +69,9 @@ struct Tlv {
   const Tlv* Find(Tag child_tag) const;
 };
 
-// Compares tags, value bytes and children (not the addresses the views point at).
+// Equal when they stand for the same data: same tag and children, and for nodes without children
+// the same value bytes. The value field of a node with children is not compared, as it may hold a
+// non-minimal encoding of those children (lenient parsing). Addresses are never compared.
 bool operator==(const Tlv& a, const Tlv& b);
 
 // Reads one object's tag and value from `in` without looking inside the value. On failure `in` is

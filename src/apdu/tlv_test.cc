@@ -221,6 +221,17 @@ TEST(Tlv, StrictAndLenientLengths) {
   }
   Bytes in = H("84 81 05 0102030405");
   EXPECT_EQ(ParseTlvs(in).status().message(), "tag 84: TLV: length 5 in form 81 is not minimal");
+  // Inside a constructed object the parent's value shrinks with the child's length field, and the
+  // trees still compare equal.
+  in = H("24 05 01 83 00 00 00");
+  Result<Tlv> loose = ParseTlv(in, lenient);
+  ASSERT_TRUE(loose.ok());
+  Result<Bytes> re = EncodeTlv(*loose);
+  ASSERT_TRUE(re.ok());
+  EXPECT_EQ(HexEncode(*re), "24020100");
+  Result<Tlv> tight = ParseTlv(*re);
+  ASSERT_TRUE(tight.ok());
+  EXPECT_EQ(*tight, *loose);
 }
 
 TEST(Tlv, ConstructedContentMustParse) {
@@ -375,6 +386,10 @@ TEST(Tlv, EncodeUserBuiltTree) {
   EXPECT_EQ((Tlv{0x84, copy, {}}), leaf);
   EXPECT_FALSE((Tlv{0x84, H("AA"), {}}) == leaf);
   EXPECT_FALSE((Tlv{0x85, v, {}}) == leaf);
+  // With children only the children count; without, the value does.
+  EXPECT_EQ((Tlv{0xA5, v, {leaf, leaf}}), parent);
+  EXPECT_FALSE((Tlv{0xA5, {}, {leaf}}) == parent);
+  EXPECT_FALSE((Tlv{0xA5, v, {}}) == (Tlv{0xA5, {}, {}}));
 }
 
 }  // namespace
