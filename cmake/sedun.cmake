@@ -48,7 +48,7 @@ function(sedun_module name)
     add_executable(${name}_test ${test_srcs})
     target_link_libraries(${name}_test PRIVATE ${name} sedun_test_util ${M_TEST_DEPS}
                           GTest::gtest GTest::gtest_main sedun_warnings)
-    gtest_discover_tests(${name}_test
+    gtest_discover_tests(${name}_test TEST_PREFIX "${name}."
       PROPERTIES ENVIRONMENT "SEDUN_VECTORS=${PROJECT_SOURCE_DIR}/tests/vectors"
       DISCOVERY_TIMEOUT 60)
   endif()
