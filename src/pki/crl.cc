@@ -112,11 +112,6 @@ Result<std::shared_ptr<Crl::Impl>> Decode(ByteView der) {
 
 }  // namespace
 
-std::optional<RevocationReason> RevocationReasonFromCode(int64_t code) {
-  if (code < 0 || code > 10 || code == 7) return std::nullopt;
-  return static_cast<RevocationReason>(code);
-}
-
 Result<Crl> Crl::FromDer(ByteView der) {
   auto impl = Decode(der);
   if (!impl.ok()) {

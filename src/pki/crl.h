@@ -97,7 +97,4 @@ class CrlBuilder {
   std::vector<RevokedCertificate> revoked_;
 };
 
-// RFC 5280 5.3.1 value -> RevocationReason; nullopt for unassigned values (7, > 10).
-std::optional<RevocationReason> RevocationReasonFromCode(int64_t code);
-
 }  // namespace sedun::pki

@@ -67,4 +67,10 @@ enum class RevocationReason : uint8_t {
   kAaCompromise = 10,
 };
 
+// RFC 5280 5.3.1 value -> RevocationReason; nullopt for unassigned values (7, > 10).
+inline std::optional<RevocationReason> RevocationReasonFromCode(int64_t code) {
+  if (code < 0 || code > 10 || code == 7) return std::nullopt;
+  return static_cast<RevocationReason>(code);
+}
+
 }  // namespace sedun::pki
