@@ -81,7 +81,8 @@ Result<Asn1IntegerPtr> IntegerFromMagnitude(ByteView magnitude);
 Result<std::string> Asn1StringToUtf8(const ASN1_STRING* s, std::string_view what);
 
 Result<DistinguishedName> ReadName(const X509_NAME* name, std::string_view what);
-// RFC 2253 form (least significant RDN first, "CN=a,O=b,C=CN") with UTF-8 left unescaped.
+// RFC 2253 form (least significant RDN first, "CN=a,O=b,C=CN") with UTF-8 left unescaped;
+// attribute types without a short name print as OID=#hex (RFC 2253 2.4).
 Result<std::string> NameToString(const X509_NAME* name);
 Result<X509NamePtr> BuildName(const DistinguishedName& dn);
 

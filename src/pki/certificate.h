@@ -54,7 +54,8 @@ class Certificate {
 
   const DistinguishedName& subject() const;
   const DistinguishedName& issuer() const;
-  // RFC 2253 strings ("CN=leaf,O=sedun,C=CN": least significant RDN first), UTF-8.
+  // RFC 2253 strings ("CN=leaf,O=sedun,C=CN": least significant RDN first), UTF-8; types
+  // without a short name appear as OID=#hex (RFC 2253 2.4) - use subject() for their text.
   const std::string& subject_string() const;
   const std::string& issuer_string() const;
   // DER Name, for exact comparison (issuer of a child == subject of its parent).
