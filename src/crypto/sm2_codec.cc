@@ -102,8 +102,10 @@ Result<Sm2CipherParts> DecodeDer(ByteView der) {
   ByteView c3;
   ByteView c2;
   SEDUN_RETURN_IF_ERROR(der::ReadSequence(&in, &seq).Annotate("SM2Cipher"));
-  SEDUN_RETURN_IF_ERROR(der::ReadUnsignedFixed(&seq, std::span<uint8_t>(point).subspan(1, 32)).Annotate("SM2Cipher x"));
-  SEDUN_RETURN_IF_ERROR(der::ReadUnsignedFixed(&seq, std::span<uint8_t>(point).subspan(33, 32)).Annotate("SM2Cipher y"));
+  const std::span<uint8_t> x = std::span<uint8_t>(point).subspan(1, 32);
+  const std::span<uint8_t> y = std::span<uint8_t>(point).subspan(33, 32);
+  SEDUN_RETURN_IF_ERROR(der::ReadUnsignedFixed(&seq, x).Annotate("SM2Cipher x"));
+  SEDUN_RETURN_IF_ERROR(der::ReadUnsignedFixed(&seq, y).Annotate("SM2Cipher y"));
   SEDUN_RETURN_IF_ERROR(der::ReadOctetString(&seq, &c3).Annotate("SM2Cipher hash"));
   SEDUN_RETURN_IF_ERROR(der::ReadOctetString(&seq, &c2).Annotate("SM2Cipher ciphertext"));
   SEDUN_RETURN_IF_ERROR(seq.ExpectEnd("SM2Cipher"));

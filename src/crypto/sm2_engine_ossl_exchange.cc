@@ -46,7 +46,9 @@ Result<SecretBytes> ExchangeSharedPoint(const EC_GROUP* group, ByteView d_bytes,
   SEDUN_ASSIGN_OR_RETURN(BnPtr d, PrivateScalar(group, d_bytes));
   if (own_ephemeral.scalar.size() != 32) return InvalidArgument("SM2 exchange: ephemeral scalar must be 32 bytes");
   SEDUN_ASSIGN_OR_RETURN(BnPtr r, SecretBn(own_ephemeral.scalar.view()));
-  if (BN_is_zero(r.get()) || BN_cmp(r.get(), n) >= 0) return InvalidArgument("SM2 exchange: ephemeral scalar out of range");
+  if (BN_is_zero(r.get()) || BN_cmp(r.get(), n) >= 0) {
+    return InvalidArgument("SM2 exchange: ephemeral scalar out of range");
+  }
   SEDUN_ASSIGN_OR_RETURN(EcPointPtr p_peer, PointFromBytes(group, peer_static, ctx.get()));
   // A6 / B5: the peer's R must satisfy the curve equation.
   SEDUN_ASSIGN_OR_RETURN(EcPointPtr r_peer, PointFromBytes(group, peer_ephemeral, ctx.get()));

@@ -62,7 +62,8 @@ inline ossl::EcGroupPtr CurveFromVectors(const std::string& id) {
     if (!group) return nullptr;
     ossl::EcPointPtr g(EC_POINT_new(group.get()));
     if (!g || EC_POINT_set_affine_coordinates(group.get(), g.get(), gx.get(), gy.get(), nullptr) != 1 ||
-        EC_GROUP_set_generator(group.get(), g.get(), n.get(), h.get()) != 1 || EC_GROUP_check(group.get(), nullptr) != 1) {
+        EC_GROUP_set_generator(group.get(), g.get(), n.get(), h.get()) != 1 ||
+        EC_GROUP_check(group.get(), nullptr) != 1) {
       return nullptr;
     }
     return group;
@@ -94,7 +95,9 @@ inline ossl::EvpPkeyPtr EvpKey(ByteView d, ByteView point) {
   return ossl::EvpPkeyPtr(pkey);
 }
 
-inline ossl::EvpPkeyPtr EvpKey(const Sm2PrivateKey& key) { return EvpKey(key.scalar().view(), key.public_key().point()); }
+inline ossl::EvpPkeyPtr EvpKey(const Sm2PrivateKey& key) {
+  return EvpKey(key.scalar().view(), key.public_key().point());
+}
 inline ossl::EvpPkeyPtr EvpKey(const Sm2PublicKey& key) { return EvpKey(ByteView(), key.point()); }
 
 inline Bytes Hex(std::string_view s) {
