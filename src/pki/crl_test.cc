@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "pki/asn1_util.h"
+#include "pki/key_io.h"
 #include "pki/ossl_key.h"
 #include "pki/pki_test_util.h"
 #include "pki/signature.h"
@@ -110,6 +111,24 @@ TEST_F(CrlTest, OpensslParses) {
   r = RunCommand("openssl crl -in " + dir.File("crl.pem") + " -CAfile " + dir.File("ca.pem") + " -noout");
   if (r.output.find("verify OK") == std::string::npos) {
     EXPECT_NE(r.output.find("verify failure"), std::string::npos) << r.output;
+  }
+}
+
+TEST_F(CrlTest, CrlMadeByOpensslCa) {
+  TempDir dir;
+  WriteText(dir.File("ca.pem"), chain_.ca.ToPem());
+  WriteBytes(dir.File("ca.key"), PrivateKeyToPem(chain_.ca_key)->view());
+  for (bool with_id : {true, false}) {
+    TempDir db;
+    std::string path = testing::OpensslGenCrl(db.path(), dir.File("ca.pem"), dir.File("ca.key"), with_id);
+    auto crl = Crl::Load(testing::ReadBytes(path));
+    ASSERT_TRUE(crl.ok()) << crl.status().ToString();
+    EXPECT_EQ(crl->crl_number(), HexDecode("1000").value());  // openssl reads the file as hex
+    ASSERT_EQ(crl->revoked().size(), 1u);
+    EXPECT_EQ(crl->revoked()[0].serial, H("0a"));
+    EXPECT_EQ(crl->revoked()[0].reason, RevocationReason::kKeyCompromise);
+    // Only the CRL signed with the default ID is GM/T-conformant.
+    EXPECT_EQ(crl->VerifySignature(chain_.ca).ok(), with_id);
   }
 }
 
