@@ -49,7 +49,8 @@ const TestCa& Ca() {
 
 void SameFields(const Crl& a, const Crl& b) {
   Check(a.version() == b.version());
-  Check(a.issuer() == b.issuer() && a.issuer_string() == b.issuer_string() && a.issuer_der() == b.issuer_der());
+  Check(a.issuer() == b.issuer() && a.issuer_string() == b.issuer_string() &&
+        a.issuer_der() == b.issuer_der());
   Check(a.this_update() == b.this_update() && a.next_update() == b.next_update());
   Check(a.crl_number() == b.crl_number() && a.authority_key_id() == b.authority_key_id());
   Check(a.revoked() == b.revoked());

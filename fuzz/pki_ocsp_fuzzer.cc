@@ -95,7 +95,8 @@ void FuzzResponse(ByteView in) {
     if (!Signable(s)) return;
     b.AddResponse(s);
   }
-  if (resp->nonce() && !resp->nonce()->empty() && resp->nonce()->size() <= kMaxOcspNonceSize) b.set_nonce(*resp->nonce());
+  if (resp->nonce() && !resp->nonce()->empty() && resp->nonce()->size() <= kMaxOcspNonceSize)
+    b.set_nonce(*resp->nonce());
   auto rebuilt = b.Sign(Signer().cert, Signer().key);
   if (!rebuilt.ok()) {
     Check(rebuilt.status().code() == Code::kInvalidArgument);

@@ -65,7 +65,8 @@ Result<Asn1ObjectPtr> OidFromText(std::string_view text, std::string_view what) 
   std::string s(text);
   if (s.empty() || s.size() > 200) return InvalidArgument(Str(what) + ": empty or oversized OID");
   Asn1ObjectPtr obj(OBJ_txt2obj(s.c_str(), 0));
-  if (!obj) return OsslError(Str(what) + ": unknown name or malformed OID \"" + s + "\"", Code::kInvalidArgument);
+  if (!obj)
+    return OsslError(Str(what) + ": unknown name or malformed OID \"" + s + "\"", Code::kInvalidArgument);
   return obj;
 }
 
@@ -83,7 +84,8 @@ Result<Bytes> IntegerMagnitude(const ASN1_INTEGER* v, std::string_view what) {
 }
 
 Result<Asn1IntegerPtr> IntegerFromMagnitude(ByteView magnitude) {
-  if (magnitude.empty() || magnitude.size() > 1024) return InvalidArgument("INTEGER: empty or oversized value");
+  if (magnitude.empty() || magnitude.size() > 1024)
+    return InvalidArgument("INTEGER: empty or oversized value");
   BnPtr bn(BN_bin2bn(magnitude.data(), static_cast<int>(magnitude.size()), nullptr));
   if (!bn) return OsslError("BN_bin2bn failed");
   Asn1IntegerPtr out(BN_to_ASN1_INTEGER(bn.get(), nullptr));

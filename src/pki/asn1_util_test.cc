@@ -76,7 +76,8 @@ TEST(Asn1Util, Names) {
   EXPECT_EQ(ReadName(name.get(), "n").value(), dn);
   // RFC 2253 2.4: a type without a short name prints as its OID with the value as #hex of the
   // BER encoding (here UTF8String "110101"); the structured form keeps the text.
-  EXPECT_EQ(NameToString(name.get()).value(), "1.2.156.10260.4.1.1=#0C06313130313031,CN=张三,O=a\\,b\\+c,C=CN");
+  EXPECT_EQ(NameToString(name.get()).value(),
+            "1.2.156.10260.4.1.1=#0C06313130313031,CN=张三,O=a\\,b\\+c,C=CN");
   EXPECT_EQ(BuildName({{"C", "CHN"}}).status().code(), Code::kInvalidArgument);
   EXPECT_EQ(BuildName({{"CN", ""}}).status().code(), Code::kInvalidArgument);
 }
@@ -88,7 +89,8 @@ TEST(Asn1Util, D2iExact) {
   auto r = D2iExact<Asn1IntegerPtr>(d2i_ASN1_INTEGER, der, "int");
   EXPECT_EQ(r.status().code(), Code::kMalformed);
   EXPECT_NE(r.status().message().find("trailing"), std::string::npos);
-  EXPECT_EQ((D2iExact<Asn1IntegerPtr>(d2i_ASN1_INTEGER, ByteView(), "int")).status().code(), Code::kMalformed);
+  EXPECT_EQ((D2iExact<Asn1IntegerPtr>(d2i_ASN1_INTEGER, ByteView(), "int")).status().code(),
+            Code::kMalformed);
 }
 
 }  // namespace

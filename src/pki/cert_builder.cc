@@ -31,7 +31,8 @@ Status AddRawExt(X509* x, int nid, bool critical, ByteView value, std::string_vi
     return OsslError("allocation failed");
   }
   X509ExtensionPtr ext(X509_EXTENSION_create_by_NID(nullptr, nid, critical ? 1 : 0, os.get()));
-  if (!ext || X509_add_ext(x, ext.get(), -1) != 1) return OsslError("adding " + std::string(name) + " failed");
+  if (!ext || X509_add_ext(x, ext.get(), -1) != 1)
+    return OsslError("adding " + std::string(name) + " failed");
   return Status::Ok();
 }
 
@@ -91,7 +92,8 @@ Status AddCrlDistributionPoint(X509* x, const std::vector<std::string>& urls) {
   }
   DistPointPtr dp(DIST_POINT_new());
   CrlDistPointsPtr dps(sk_DIST_POINT_new_null());
-  if (!dp || !dps || (dp->distpoint = DIST_POINT_NAME_new()) == nullptr) return OsslError("allocation failed");
+  if (!dp || !dps || (dp->distpoint = DIST_POINT_NAME_new()) == nullptr)
+    return OsslError("allocation failed");
   dp->distpoint->type = 0;  // fullName
   dp->distpoint->name.fullname = names.release();
   if (sk_DIST_POINT_push(dps.get(), dp.get()) <= 0) return OsslError("allocation failed");
@@ -99,7 +101,8 @@ Status AddCrlDistributionPoint(X509* x, const std::vector<std::string>& urls) {
   return AddExt(x, NID_crl_distribution_points, dps.get(), false, "cRLDistributionPoints");
 }
 
-Status AddInfoAccess(X509* x, const std::vector<std::string>& ocsp, const std::vector<std::string>& ca_issuers) {
+Status AddInfoAccess(X509* x, const std::vector<std::string>& ocsp,
+                     const std::vector<std::string>& ca_issuers) {
   AiaPtr aia(sk_ACCESS_DESCRIPTION_new_null());
   if (!aia) return OsslError("allocation failed");
   auto add = [&](int method, const std::string& url) -> Status {
@@ -122,7 +125,8 @@ Status AddInfoAccess(X509* x, const std::vector<std::string>& ocsp, const std::v
 Status AddKeyIds(X509* x, const CertificateSpec& spec, ByteView subject_key_id, ByteView authority_key_id) {
   if (spec.subject_key_identifier) {
     Asn1OctetStringPtr skid(ASN1_OCTET_STRING_new());
-    if (!skid || ASN1_OCTET_STRING_set(skid.get(), subject_key_id.data(), static_cast<int>(subject_key_id.size())) != 1) {
+    if (!skid || ASN1_OCTET_STRING_set(skid.get(), subject_key_id.data(),
+                                       static_cast<int>(subject_key_id.size())) != 1) {
       return OsslError("allocation failed");
     }
     SEDUN_RETURN_IF_ERROR(AddExt(x, NID_subject_key_identifier, skid.get(), false, "subjectKeyIdentifier"));
@@ -130,11 +134,14 @@ Status AddKeyIds(X509* x, const CertificateSpec& spec, ByteView subject_key_id, 
   if (spec.authority_key_identifier) {
     AuthorityKeyIdPtr akid(AUTHORITY_KEYID_new());
     Asn1OctetStringPtr id(ASN1_OCTET_STRING_new());
-    if (!akid || !id || ASN1_OCTET_STRING_set(id.get(), authority_key_id.data(), static_cast<int>(authority_key_id.size())) != 1) {
+    if (!akid || !id ||
+        ASN1_OCTET_STRING_set(id.get(), authority_key_id.data(), static_cast<int>(authority_key_id.size())) !=
+            1) {
       return OsslError("allocation failed");
     }
     akid->keyid = id.release();
-    SEDUN_RETURN_IF_ERROR(AddExt(x, NID_authority_key_identifier, akid.get(), false, "authorityKeyIdentifier"));
+    SEDUN_RETURN_IF_ERROR(
+        AddExt(x, NID_authority_key_identifier, akid.get(), false, "authorityKeyIdentifier"));
   }
   return Status::Ok();
 }
@@ -154,8 +161,9 @@ Status CheckSpec(const CertificateSpec& spec) {
 
 Result<Bytes> KeyId(const Sm2PublicKey& key) { return Sha1Hash(key.point()); }
 
-Result<Certificate> Build(const CertificateSpec& spec, const Sm2PublicKey& subject_key, const X509_NAME* issuer_name,
-                          ByteView authority_key_id, const Sm2PrivateKey& signing_key) {
+Result<Certificate> Build(const CertificateSpec& spec, const Sm2PublicKey& subject_key,
+                          const X509_NAME* issuer_name, ByteView authority_key_id,
+                          const Sm2PrivateKey& signing_key) {
   SEDUN_RETURN_IF_ERROR(CheckSpec(spec));
   X509Ptr x(X509_new());
   if (!x || X509_set_version(x.get(), X509_VERSION_3) != 1) return OsslError("X509_new failed");
@@ -179,9 +187,11 @@ Result<Certificate> Build(const CertificateSpec& spec, const Sm2PublicKey& subje
                                     EncodeBasicConstraints(*spec.basic_constraints), "basicConstraints"));
   }
   if (spec.key_usage) SEDUN_RETURN_IF_ERROR(AddKeyUsage(x.get(), *spec.key_usage));
-  if (!spec.extended_key_usage.empty()) SEDUN_RETURN_IF_ERROR(AddExtKeyUsage(x.get(), spec.extended_key_usage));
+  if (!spec.extended_key_usage.empty())
+    SEDUN_RETURN_IF_ERROR(AddExtKeyUsage(x.get(), spec.extended_key_usage));
   SEDUN_ASSIGN_OR_RETURN(Bytes skid, KeyId(subject_key));
-  SEDUN_RETURN_IF_ERROR(AddKeyIds(x.get(), spec, skid, authority_key_id.empty() ? ByteView(skid) : authority_key_id));
+  SEDUN_RETURN_IF_ERROR(
+      AddKeyIds(x.get(), spec, skid, authority_key_id.empty() ? ByteView(skid) : authority_key_id));
   if (!spec.policy_oids.empty()) SEDUN_RETURN_IF_ERROR(AddPolicies(x.get(), spec.policy_oids));
   if (!spec.crl_distribution_urls.empty()) {
     SEDUN_RETURN_IF_ERROR(AddCrlDistributionPoint(x.get(), spec.crl_distribution_urls));

@@ -35,7 +35,7 @@ struct CertificateSpec {
   std::chrono::sys_seconds not_before{};
   std::chrono::sys_seconds not_after{};  // must be after not_before
   std::optional<BasicConstraints> basic_constraints;
-  std::optional<uint16_t> key_usage;          // key_usage::k* bits; at least one when present
+  std::optional<uint16_t> key_usage;            // key_usage::k* bits; at least one when present
   std::vector<std::string> extended_key_usage;  // short names ("serverAuth") or dotted OIDs
   bool subject_key_identifier = true;
   bool authority_key_identifier = true;

@@ -1,9 +1,9 @@
 // Certificate parsing and signature verification.
 #include "pki/certificate.h"
 
-#include <algorithm>
-
 #include <openssl/objects.h>
+
+#include <algorithm>
 
 #include "pki/asn1_util.h"
 #include "pki/der_walk.h"
@@ -78,7 +78,8 @@ Status DecodeExtensions(X509* x, Certificate::Impl* c) {
     return Malformed("certificate: extensions in a version 1/2 certificate (RFC 5280 4.1.2.9)");
   }
 
-  SEDUN_ASSIGN_OR_RETURN(BasicConstraintsPtr bc, GetExt<BasicConstraintsPtr>(x, NID_basic_constraints, "basicConstraints"));
+  SEDUN_ASSIGN_OR_RETURN(BasicConstraintsPtr bc,
+                         GetExt<BasicConstraintsPtr>(x, NID_basic_constraints, "basicConstraints"));
   if (bc) {
     BasicConstraints v;
     v.ca = bc->ca != 0;
@@ -102,21 +103,25 @@ Status DecodeExtensions(X509* x, Certificate::Impl* c) {
     c->key_usage = bits;
   }
 
-  SEDUN_ASSIGN_OR_RETURN(ExtKeyUsagePtr eku, GetExt<ExtKeyUsagePtr>(x, NID_ext_key_usage, "extendedKeyUsage"));
+  SEDUN_ASSIGN_OR_RETURN(ExtKeyUsagePtr eku,
+                         GetExt<ExtKeyUsagePtr>(x, NID_ext_key_usage, "extendedKeyUsage"));
   for (int i = 0; eku && i < sk_ASN1_OBJECT_num(eku.get()); ++i) {
     c->extended_key_usage.push_back(OidToString(sk_ASN1_OBJECT_value(eku.get(), i)));
   }
 
-  SEDUN_ASSIGN_OR_RETURN(CertPoliciesPtr pol, GetExt<CertPoliciesPtr>(x, NID_certificate_policies, "certificatePolicies"));
+  SEDUN_ASSIGN_OR_RETURN(CertPoliciesPtr pol,
+                         GetExt<CertPoliciesPtr>(x, NID_certificate_policies, "certificatePolicies"));
   for (int i = 0; pol && i < sk_POLICYINFO_num(pol.get()); ++i) {
     c->policy_oids.push_back(OidToString(sk_POLICYINFO_value(pol.get(), i)->policyid));
   }
 
-  SEDUN_ASSIGN_OR_RETURN(CrlDistPointsPtr dps, GetExt<CrlDistPointsPtr>(x, NID_crl_distribution_points, "cRLDistributionPoints"));
+  SEDUN_ASSIGN_OR_RETURN(CrlDistPointsPtr dps,
+                         GetExt<CrlDistPointsPtr>(x, NID_crl_distribution_points, "cRLDistributionPoints"));
   for (int i = 0; dps && i < sk_DIST_POINT_num(dps.get()); ++i) {
     const DIST_POINT* dp = sk_DIST_POINT_value(dps.get(), i);
     if (dp->distpoint == nullptr || dp->distpoint->type != 0) continue;  // nameRelativeToCRLIssuer
-    SEDUN_ASSIGN_OR_RETURN(auto uris, UrisFromGeneralNames(dp->distpoint->name.fullname, "cRLDistributionPoints"));
+    SEDUN_ASSIGN_OR_RETURN(auto uris,
+                           UrisFromGeneralNames(dp->distpoint->name.fullname, "cRLDistributionPoints"));
     c->crl_distribution_urls.insert(c->crl_distribution_urls.end(), uris.begin(), uris.end());
   }
 
@@ -130,9 +135,11 @@ Status DecodeExtensions(X509* x, Certificate::Impl* c) {
     if (method == NID_ad_OCSP || method == NID_ad_ca_issuers) dest.push_back(std::move(uri));
   }
 
-  SEDUN_ASSIGN_OR_RETURN(Asn1OctetStringPtr skid, GetExt<Asn1OctetStringPtr>(x, NID_subject_key_identifier, "subjectKeyIdentifier"));
+  SEDUN_ASSIGN_OR_RETURN(Asn1OctetStringPtr skid,
+                         GetExt<Asn1OctetStringPtr>(x, NID_subject_key_identifier, "subjectKeyIdentifier"));
   if (skid) c->subject_key_id = OctetBytes(skid.get());
-  SEDUN_ASSIGN_OR_RETURN(AuthorityKeyIdPtr akid, GetExt<AuthorityKeyIdPtr>(x, NID_authority_key_identifier, "authorityKeyIdentifier"));
+  SEDUN_ASSIGN_OR_RETURN(AuthorityKeyIdPtr akid, GetExt<AuthorityKeyIdPtr>(x, NID_authority_key_identifier,
+                                                                           "authorityKeyIdentifier"));
   if (akid && akid->keyid != nullptr) c->authority_key_id = OctetBytes(akid->keyid);
   return Status::Ok();
 }
@@ -215,7 +222,9 @@ std::optional<BasicConstraints> Certificate::basic_constraints() const { return 
 std::optional<uint16_t> Certificate::key_usage() const { return impl_->key_usage; }
 const std::vector<std::string>& Certificate::extended_key_usage() const { return impl_->extended_key_usage; }
 const std::vector<std::string>& Certificate::policy_oids() const { return impl_->policy_oids; }
-const std::vector<std::string>& Certificate::crl_distribution_urls() const { return impl_->crl_distribution_urls; }
+const std::vector<std::string>& Certificate::crl_distribution_urls() const {
+  return impl_->crl_distribution_urls;
+}
 const std::vector<std::string>& Certificate::ocsp_urls() const { return impl_->ocsp_urls; }
 const std::vector<std::string>& Certificate::ca_issuer_urls() const { return impl_->ca_issuer_urls; }
 const std::optional<Bytes>& Certificate::subject_key_id() const { return impl_->subject_key_id; }
@@ -230,7 +239,8 @@ Status Certificate::VerifySignature(const Sm2PublicKey& issuer_key) const {
   SEDUN_ASSIGN_OR_RETURN(SignedParts parts, SplitSigned(impl_->der, kWhat));
   SEDUN_ASSIGN_OR_RETURN(ByteView inner, CertificateTbsAlgorithm(parts.tbs));
   if (!std::ranges::equal(inner, parts.algorithm)) {
-    return Malformed("certificate: TBSCertificate.signature differs from signatureAlgorithm (RFC 5280 4.1.1.2)");
+    return Malformed(
+        "certificate: TBSCertificate.signature differs from signatureAlgorithm (RFC 5280 4.1.1.2)");
   }
   return VerifySignedDer(impl_->der, issuer_key, kWhat);
 }
@@ -252,12 +262,15 @@ Result<std::vector<Certificate>> LoadCertificates(ByteView input) {
     out.push_back(std::move(c));
     return out;
   }
-  SEDUN_ASSIGN_OR_RETURN(std::vector<PemBlock> blocks, PemDecodeAll(AsChars(input), 4 * kMaxBundleCertificates));
+  SEDUN_ASSIGN_OR_RETURN(std::vector<PemBlock> blocks,
+                         PemDecodeAll(AsChars(input), 4 * kMaxBundleCertificates));
   for (const PemBlock& b : blocks) {
     if (b.label != kLabel && b.label != kOldLabel) continue;
-    if (out.size() == kMaxBundleCertificates) return ResourceExhausted("certificate bundle: too many certificates");
+    if (out.size() == kMaxBundleCertificates)
+      return ResourceExhausted("certificate bundle: too many certificates");
     auto c = Certificate::FromDer(b.der.view());
-    if (!c.ok()) return c.status().Annotate("certificate " + std::to_string(out.size() + 1) + " of the bundle");
+    if (!c.ok())
+      return c.status().Annotate("certificate " + std::to_string(out.size() + 1) + " of the bundle");
     out.push_back(std::move(c).value());
   }
   if (out.empty()) return Malformed("certificate bundle: no CERTIFICATE block");

@@ -72,7 +72,7 @@ class Certificate {
 
   // Extensions (absent -> nullopt / empty).
   std::optional<BasicConstraints> basic_constraints() const;
-  std::optional<uint16_t> key_usage() const;  // key_usage::k* bits
+  std::optional<uint16_t> key_usage() const;                   // key_usage::k* bits
   const std::vector<std::string>& extended_key_usage() const;  // dotted OIDs
   const std::vector<std::string>& policy_oids() const;
   const std::vector<std::string>& crl_distribution_urls() const;  // fullName URIs
@@ -80,7 +80,7 @@ class Certificate {
   const std::vector<std::string>& ca_issuer_urls() const;         // AIA id-ad-caIssuers URIs
   const std::optional<Bytes>& subject_key_id() const;
   const std::optional<Bytes>& authority_key_id() const;  // keyIdentifier field only
-  const std::vector<ExtensionInfo>& extensions() const;   // all of them, in order
+  const std::vector<ExtensionInfo>& extensions() const;  // all of them, in order
 
   bool IsSelfIssued() const;  // subject == issuer (RFC 5280 6.1)
   bool IsCa() const;          // basicConstraints cA = TRUE

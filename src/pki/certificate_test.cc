@@ -113,7 +113,8 @@ TEST_F(CertificateTest, Bundle) {
   std::string broken = chain_.root.ToPem() + "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
   auto b = LoadCertificates(AsBytes(broken));
   EXPECT_EQ(b.status().code(), Code::kMalformed);
-  EXPECT_NE(b.status().message().find("certificate 2 of the bundle"), std::string::npos) << b.status().ToString();
+  EXPECT_NE(b.status().message().find("certificate 2 of the bundle"), std::string::npos)
+      << b.status().ToString();
 }
 
 TEST_F(CertificateTest, VerifySignature) {
@@ -143,7 +144,8 @@ TEST_F(CertificateTest, OpensslX509VerifyNeedsDistinguishingId) {
   ClearErrors();
   ASN1_OCTET_STRING* id = ASN1_OCTET_STRING_new();
   ASSERT_EQ(ASN1_OCTET_STRING_set(id, reinterpret_cast<const unsigned char*>(kSm2DefaultId.data()),
-                                  static_cast<int>(kSm2DefaultId.size())), 1);
+                                  static_cast<int>(kSm2DefaultId.size())),
+            1);
   X509_set0_distinguishing_id(x.get(), id);
   EXPECT_EQ(X509_verify(x.get(), ca_key.get()), 1);
 }
@@ -155,9 +157,9 @@ TEST_F(CertificateTest, OpensslCliParsesAndVerifies) {
   WriteText(dir.File("leaf.pem"), chain_.leaf.ToPem());
   auto r = RunCommand("openssl x509 -in " + dir.File("leaf.pem") + " -text -noout");
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  for (const char* expect : {"SM2-with-SM3", "CA:FALSE", "Digital Signature, Non Repudiation",
-                             "TLS Web Client Authentication", "URI:http://crl.example.test/ca.crl",
-                             "OCSP - URI:http://ocsp.example.test/", "ASN1 OID: SM2"}) {
+  for (const char* expect :
+       {"SM2-with-SM3", "CA:FALSE", "Digital Signature, Non Repudiation", "TLS Web Client Authentication",
+        "URI:http://crl.example.test/ca.crl", "OCSP - URI:http://ocsp.example.test/", "ASN1 OID: SM2"}) {
     EXPECT_NE(r.output.find(expect), std::string::npos) << expect << "\n" << r.output;
   }
   r = RunCommand("openssl x509 -in " + dir.File("ca.pem") + " -text -noout");
@@ -169,10 +171,11 @@ TEST_F(CertificateTest, OpensslCliParsesAndVerifies) {
   const std::string distid = " -vfyopt distid:1234567812345678";
   r = RunCommand("openssl verify" + distid + " -CAfile " + dir.File("root.pem") + " " + dir.File("ca.pem"));
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  r = RunCommand("openssl verify" + distid + " -partial_chain -CAfile " + dir.File("ca.pem") + " " + dir.File("leaf.pem"));
+  r = RunCommand("openssl verify" + distid + " -partial_chain -CAfile " + dir.File("ca.pem") + " " +
+                 dir.File("leaf.pem"));
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  r = RunCommand("openssl verify" + distid + " -check_ss_sig -partial_chain -CAfile " + dir.File("root.pem") + " " +
-                 dir.File("root.pem"));
+  r = RunCommand("openssl verify" + distid + " -check_ss_sig -partial_chain -CAfile " + dir.File("root.pem") +
+                 " " + dir.File("root.pem"));
   // The trust anchor is the -CAfile copy (no ID), so even -check_ss_sig on the root fails in
   // 3.0.19; the root's self-signature is checked in process above.
   (void)r;
@@ -214,11 +217,15 @@ TEST_F(CertificateTest, OpensslPathValidationInProcess) {
 TEST(CertificateInterop, CertificateMadeByOpenssl) {
   TempDir dir;
   const std::string key = dir.File("k.pem");
-  ASSERT_EQ(RunCommand("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:SM2 -out " + key).exit_code, 0);
-  auto r = RunCommand("openssl req -x509 -new -key " + key + " -subj /C=CN/O=ossl/CN=root -sm3 -days 30 -sigopt "
-                      "distid:1234567812345678 -addext basicConstraints=critical,CA:TRUE -out " + dir.File("id.pem"));
+  ASSERT_EQ(RunCommand("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:SM2 -out " + key).exit_code,
+            0);
+  auto r = RunCommand("openssl req -x509 -new -key " + key +
+                      " -subj /C=CN/O=ossl/CN=root -sm3 -days 30 -sigopt "
+                      "distid:1234567812345678 -addext basicConstraints=critical,CA:TRUE -out " +
+                      dir.File("id.pem"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  r = RunCommand("openssl req -x509 -new -key " + key + " -subj /CN=noid -sm3 -days 30 -out " + dir.File("noid.pem"));
+  r = RunCommand("openssl req -x509 -new -key " + key + " -subj /CN=noid -sm3 -days 30 -out " +
+                 dir.File("noid.pem"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   auto k = LoadPrivateKey(ReadBytes(key));
   ASSERT_TRUE(k.ok());
@@ -292,8 +299,9 @@ TEST_F(CertificateTest, RejectsMalformed) {
     EXPECT_EQ(Certificate::FromDer(ByteView(der).first(cut)).status().code(), Code::kMalformed) << cut;
   }
   EXPECT_EQ(Certificate::FromDer({}).status().code(), Code::kMalformed);
-  EXPECT_EQ(Certificate::FromPem("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n").status().code(),
-            Code::kMalformed);
+  EXPECT_EQ(
+      Certificate::FromPem("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n").status().code(),
+      Code::kMalformed);
   EXPECT_EQ(Certificate::FromPem("not a certificate").status().code(), Code::kMalformed);
   EXPECT_EQ(Certificate::Load(AsBytes("garbage")).status().code(), Code::kMalformed);
   // A well-formed SEQUENCE that is not a certificate.

@@ -43,12 +43,15 @@ ByteView StripZeros(ByteView v) {
 
 Result<RevokedCertificate> DecodeEntry(const X509_REVOKED* rev) {
   RevokedCertificate e;
-  SEDUN_ASSIGN_OR_RETURN(e.serial, IntegerMagnitude(X509_REVOKED_get0_serialNumber(rev), "CRL entry serial number"));
-  SEDUN_ASSIGN_OR_RETURN(e.revocation_time, FromAsn1Time(X509_REVOKED_get0_revocationDate(rev), "CRL entry revocationDate"));
+  SEDUN_ASSIGN_OR_RETURN(e.serial,
+                         IntegerMagnitude(X509_REVOKED_get0_serialNumber(rev), "CRL entry serial number"));
+  SEDUN_ASSIGN_OR_RETURN(e.revocation_time,
+                         FromAsn1Time(X509_REVOKED_get0_revocationDate(rev), "CRL entry revocationDate"));
   SEDUN_RETURN_IF_ERROR(ReadExtensions(X509_REVOKED_get0_extensions(rev), "CRL entry").status());
   int crit = -1;
   void* decoded = X509_REVOKED_get_ext_d2i(rev, NID_crl_reason, &crit, nullptr);
-  SEDUN_ASSIGN_OR_RETURN(Asn1EnumeratedPtr reason, ExtD2iResult<Asn1EnumeratedPtr>(decoded, crit, "CRL entry reasonCode"));
+  SEDUN_ASSIGN_OR_RETURN(Asn1EnumeratedPtr reason,
+                         ExtD2iResult<Asn1EnumeratedPtr>(decoded, crit, "CRL entry reasonCode"));
   if (reason) {
     int64_t code = -1;
     if (ASN1_ENUMERATED_get_int64(&code, reason.get()) != 1) code = -1;
@@ -86,7 +89,8 @@ Result<std::shared_ptr<Crl::Impl>> Decode(ByteView der) {
   c->signature_algorithm = OidToString(alg->algorithm);
 
   SEDUN_ASSIGN_OR_RETURN(c->extensions, ReadExtensions(X509_CRL_get0_extensions(crl), kWhat));
-  if (!c->extensions.empty() && c->version != 2) return Malformed("CRL: extensions in a v1 CRL (RFC 5280 5.1.2.1)");
+  if (!c->extensions.empty() && c->version != 2)
+    return Malformed("CRL: extensions in a v1 CRL (RFC 5280 5.1.2.1)");
   int crit = -1;
   void* decoded = X509_CRL_get_ext_d2i(crl, NID_crl_number, &crit, nullptr);
   SEDUN_ASSIGN_OR_RETURN(Asn1IntegerPtr number, ExtD2iResult<Asn1IntegerPtr>(decoded, crit, "cRLNumber"));
@@ -95,10 +99,11 @@ Result<std::shared_ptr<Crl::Impl>> Decode(ByteView der) {
   }
   crit = -1;
   decoded = X509_CRL_get_ext_d2i(crl, NID_authority_key_identifier, &crit, nullptr);
-  SEDUN_ASSIGN_OR_RETURN(AuthorityKeyIdPtr akid, ExtD2iResult<AuthorityKeyIdPtr>(decoded, crit, "authorityKeyIdentifier"));
+  SEDUN_ASSIGN_OR_RETURN(AuthorityKeyIdPtr akid,
+                         ExtD2iResult<AuthorityKeyIdPtr>(decoded, crit, "authorityKeyIdentifier"));
   if (akid && akid->keyid != nullptr) {
-    c->authority_key_id =
-        ToBytes(ByteView(ASN1_STRING_get0_data(akid->keyid), static_cast<size_t>(ASN1_STRING_length(akid->keyid))));
+    c->authority_key_id = ToBytes(
+        ByteView(ASN1_STRING_get0_data(akid->keyid), static_cast<size_t>(ASN1_STRING_length(akid->keyid))));
   }
 
   const STACK_OF(X509_REVOKED)* list = X509_CRL_get_REVOKED(crl);
@@ -127,7 +132,9 @@ Result<Crl> Crl::FromPem(std::string_view pem) {
   return FromDer(block.der.view());
 }
 
-Result<Crl> Crl::Load(ByteView input) { return LooksLikePem(input) ? FromPem(AsChars(input)) : FromDer(input); }
+Result<Crl> Crl::Load(ByteView input) {
+  return LooksLikePem(input) ? FromPem(AsChars(input)) : FromDer(input);
+}
 
 const Bytes& Crl::ToDer() const { return impl_->der; }
 std::string Crl::ToPem() const { return PemEncode(kLabel, impl_->der); }
@@ -163,7 +170,8 @@ Status Crl::VerifySignature(const Sm2PublicKey& issuer_key) const {
 
 Status Crl::VerifySignature(const Certificate& issuer) const {
   if (impl_->issuer_der != issuer.subject_der()) {
-    return VerifyFailed("CRL issuer \"" + impl_->issuer_string + "\" is not \"" + issuer.subject_string() + "\"");
+    return VerifyFailed("CRL issuer \"" + impl_->issuer_string + "\" is not \"" + issuer.subject_string() +
+                        "\"");
   }
   SEDUN_ASSIGN_OR_RETURN(Sm2PublicKey key, issuer.public_key());
   return VerifySignature(key);
@@ -219,16 +227,19 @@ Result<Crl> CrlBuilder::Sign(const Certificate& issuer, const crypto::Sm2Private
   if (!this_update_ || !next_update_) return InvalidArgument("CRL: thisUpdate and nextUpdate are required");
   if (*next_update_ <= *this_update_) return InvalidArgument("CRL: nextUpdate must be after thisUpdate");
   ByteView number = StripZeros(crl_number_);
-  if (number.empty() || number.size() > 20) return InvalidArgument("CRL: cRLNumber must be 1..20 octets (RFC 5280 5.2.3)");
+  if (number.empty() || number.size() > 20)
+    return InvalidArgument("CRL: cRLNumber must be 1..20 octets (RFC 5280 5.2.3)");
   std::set<Bytes> serials;
   for (const RevokedCertificate& e : revoked_) {
-    if (!serials.insert(ToBytes(StripZeros(e.serial))).second) return InvalidArgument("CRL: duplicate serial");
+    if (!serials.insert(ToBytes(StripZeros(e.serial))).second)
+      return InvalidArgument("CRL: duplicate serial");
   }
   if (issuer.key_usage() && (*issuer.key_usage() & key_usage::kCrlSign) == 0) {
     return FailedPrecondition("CRL issuer's keyUsage lacks cRLSign (RFC 5280 4.2.1.3)");
   }
   SEDUN_ASSIGN_OR_RETURN(Sm2PublicKey issuer_pub, issuer.public_key());
-  if (!(issuer_pub == issuer_key.public_key())) return InvalidArgument("CRL: issuer key does not match the issuer certificate");
+  if (!(issuer_pub == issuer_key.public_key()))
+    return InvalidArgument("CRL: issuer key does not match the issuer certificate");
 
   X509CrlPtr crl(X509_CRL_new());
   SEDUN_ASSIGN_OR_RETURN(Asn1TimePtr this_update, ToAsn1Time(*this_update_));
@@ -258,7 +269,8 @@ Result<Crl> CrlBuilder::Sign(const Certificate& issuer, const crypto::Sm2Private
     return OsslError("allocation failed");
   }
   akid->keyid = id.release();
-  if (X509_CRL_add1_ext_i2d(crl.get(), NID_authority_key_identifier, akid.get(), 0, X509V3_ADD_DEFAULT) != 1) {
+  if (X509_CRL_add1_ext_i2d(crl.get(), NID_authority_key_identifier, akid.get(), 0, X509V3_ADD_DEFAULT) !=
+      1) {
     return OsslError("adding authorityKeyIdentifier failed");
   }
 

@@ -64,7 +64,7 @@ TEST_F(CrlTest, BuildParseVerify) {
   ASSERT_NE(leaf, nullptr);
   EXPECT_EQ(leaf->revocation_time, revoked_at_);
   EXPECT_EQ(leaf->reason, RevocationReason::kKeyCompromise);
-  ASSERT_NE(crl->Find(H("00ff01")), nullptr);  // leading zeros ignored
+  ASSERT_NE(crl->Find(H("00ff01")), nullptr);             // leading zeros ignored
   EXPECT_EQ(crl->Find(H("ff01"))->reason, std::nullopt);  // unspecified is written as absent
   EXPECT_EQ(crl->Find(H("02"))->reason, std::nullopt);
   EXPECT_EQ(crl->Find(H("04")), nullptr);
@@ -100,8 +100,9 @@ TEST_F(CrlTest, OpensslParses) {
   WriteText(dir.File("ca.pem"), chain_.ca.ToPem());
   auto r = RunCommand("openssl crl -in " + dir.File("crl.pem") + " -text -noout");
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  for (const char* expect : {"Signature Algorithm: SM2-with-SM3", "X509v3 CRL Number", "Serial Number: 0123456789",
-                             "Key Compromise", "Cessation Of Operation", "Next Update: Mar  8 08:00:00 2025 GMT"}) {
+  for (const char* expect :
+       {"Signature Algorithm: SM2-with-SM3", "X509v3 CRL Number", "Serial Number: 0123456789",
+        "Key Compromise", "Cessation Of Operation", "Next Update: Mar  8 08:00:00 2025 GMT"}) {
     EXPECT_NE(r.output.find(expect), std::string::npos) << expect << "\n" << r.output;
   }
   r = RunCommand("openssl crl -inform DER -in " + dir.File("crl.der") + " -noout -crlnumber");
@@ -161,7 +162,8 @@ TEST_F(CrlTest, RejectsMalformed) {
   for (size_t cut : {size_t{3}, der.size() / 2, der.size() - 1}) {
     EXPECT_EQ(Crl::FromDer(ByteView(der).first(cut)).status().code(), Code::kMalformed) << cut;
   }
-  EXPECT_EQ(Crl::FromPem("-----BEGIN X509 CRL-----\nMA==\n-----END X509 CRL-----\n").status().code(), Code::kMalformed);
+  EXPECT_EQ(Crl::FromPem("-----BEGIN X509 CRL-----\nMA==\n-----END X509 CRL-----\n").status().code(),
+            Code::kMalformed);
   EXPECT_EQ(Crl::Load(chain_.leaf.ToDer()).status().code(), Code::kMalformed);
 }
 

@@ -36,7 +36,8 @@ Result<std::shared_ptr<CertificateRequest::Impl>> Decode(ByteView der) {
   SEDUN_ASSIGN_OR_RETURN(c->req, D2iExact<X509ReqPtr>(d2i_X509_REQ, der, kWhat));
   X509_REQ* req = c->req.get();
   c->der = ToBytes(der);
-  if (X509_REQ_get_version(req) != X509_REQ_VERSION_1) return Malformed("certification request: version is not v1 (RFC 2986 4.1)");
+  if (X509_REQ_get_version(req) != X509_REQ_VERSION_1)
+    return Malformed("certification request: version is not v1 (RFC 2986 4.1)");
   const X509_NAME* subject = X509_REQ_get_subject_name(req);
   SEDUN_ASSIGN_OR_RETURN(c->subject, ReadName(subject, "certification request subject"));
   SEDUN_ASSIGN_OR_RETURN(c->subject_string, NameToString(subject));
@@ -61,7 +62,8 @@ Result<X509ReqPtr> NewRequest(const DistinguishedName& subject, const Sm2PublicK
   SEDUN_ASSIGN_OR_RETURN(X509NamePtr name, BuildName(subject));
   SEDUN_ASSIGN_OR_RETURN(EvpPkeyPtr pkey, ToEvpPkey(key));
   if (!req || X509_REQ_set_version(req.get(), X509_REQ_VERSION_1) != 1 ||
-      X509_REQ_set_subject_name(req.get(), name.get()) != 1 || X509_REQ_set_pubkey(req.get(), pkey.get()) != 1) {
+      X509_REQ_set_subject_name(req.get(), name.get()) != 1 ||
+      X509_REQ_set_pubkey(req.get(), pkey.get()) != 1) {
     return OsslError("building the certification request failed");
   }
   return req;
@@ -112,12 +114,14 @@ Result<CertificateRequest> AssembleCsr(ByteView info_der, ByteView signature_der
   SEDUN_RETURN_IF_ERROR(DerParseSingle(info_der, der_tag::kSequence, "CertificationRequestInfo").status());
   // GM/T 0009 §7.3 SM2Signature ::= SEQUENCE { r INTEGER, s INTEGER }.
   SEDUN_RETURN_IF_ERROR(DerParseSingle(signature_der, der_tag::kSequence, "SM2 signature").status());
-  SEDUN_ASSIGN_OR_RETURN(CertificateRequest req,
-                         CertificateRequest::FromDer(AssembleSigned(info_der, Sm3WithSm2AlgorithmId(), signature_der)));
+  SEDUN_ASSIGN_OR_RETURN(CertificateRequest req, CertificateRequest::FromDer(AssembleSigned(
+                                                     info_der, Sm3WithSm2AlgorithmId(), signature_der)));
   Status check = req.VerifySelfSignature();
   if (!check.ok()) {
-    return VerifyFailed("assembled certification request does not verify (signature must be SM2 with the "
-                        "default ID over the exact CertificationRequestInfo bytes): " + check.message());
+    return VerifyFailed(
+        "assembled certification request does not verify (signature must be SM2 with the "
+        "default ID over the exact CertificationRequestInfo bytes): " +
+        check.message());
   }
   return req;
 }

@@ -63,7 +63,8 @@ TEST(Csr, AssembleRejectsWrongSignatures) {
   auto key = NewKey(), other = NewKey();
   Bytes info = BuildCsrInfo(kSubject, key.public_key()).value();
   // Signed by another key.
-  EXPECT_EQ(AssembleCsr(info, Sm2SignWithDefaultId(other, info).value()).status().code(), Code::kVerifyFailed);
+  EXPECT_EQ(AssembleCsr(info, Sm2SignWithDefaultId(other, info).value()).status().code(),
+            Code::kVerifyFailed);
   // Signed with OpenSSL's default empty ID, the classic interop mistake.
   crypto::ossl::EvpPkeyPtr pkey = ToEvpPkey(key).value();
   crypto::ossl::EvpMdCtxPtr md(EVP_MD_CTX_new());
@@ -111,11 +112,15 @@ TEST(Csr, OpensslVerifiesSedunRequests) {
 
 TEST(Csr, SedunVerifiesOpensslRequests) {
   TempDir dir;
-  ASSERT_EQ(RunCommand("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:SM2 -out " + dir.File("k.pem")).exit_code, 0);
-  auto r = RunCommand("openssl req -new -key " + dir.File("k.pem") + " -subj /CN=x -sm3 -sigopt distid:1234567812345678 -out " +
-                      dir.File("id.pem"));
+  ASSERT_EQ(
+      RunCommand("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:SM2 -out " + dir.File("k.pem"))
+          .exit_code,
+      0);
+  auto r = RunCommand("openssl req -new -key " + dir.File("k.pem") +
+                      " -subj /CN=x -sm3 -sigopt distid:1234567812345678 -out " + dir.File("id.pem"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  r = RunCommand("openssl req -new -key " + dir.File("k.pem") + " -subj /CN=x -sm3 -out " + dir.File("noid.pem"));
+  r = RunCommand("openssl req -new -key " + dir.File("k.pem") + " -subj /CN=x -sm3 -out " +
+                 dir.File("noid.pem"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   auto with_id = CertificateRequest::Load(ReadBytes(dir.File("id.pem")));
   ASSERT_TRUE(with_id.ok()) << with_id.status().ToString();
@@ -128,8 +133,8 @@ TEST(Csr, SedunVerifiesOpensslRequests) {
 
 TEST(Csr, NonSm2Request) {
   TempDir dir;
-  auto r = RunCommand("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout " + dir.File("k.pem") +
-                      " -subj /CN=p256 -out " + dir.File("r.pem"));
+  auto r = RunCommand("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout " +
+                      dir.File("k.pem") + " -subj /CN=p256 -out " + dir.File("r.pem"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   auto csr = CertificateRequest::Load(ReadBytes(dir.File("r.pem")));
   ASSERT_TRUE(csr.ok()) << csr.status().ToString();
@@ -145,8 +150,10 @@ TEST(Csr, RejectsMalformed) {
   auto t = CertificateRequest::FromDer(trailing);
   EXPECT_EQ(t.status().code(), Code::kMalformed);
   EXPECT_NE(t.status().message().find("certification request"), std::string::npos);
-  EXPECT_EQ(CertificateRequest::FromDer(ByteView(der).first(der.size() - 1)).status().code(), Code::kMalformed);
-  EXPECT_EQ(CertificateRequest::FromPem("-----BEGIN CERTIFICATE REQUEST-----\n@@@@\n-----END CERTIFICATE REQUEST-----\n")
+  EXPECT_EQ(CertificateRequest::FromDer(ByteView(der).first(der.size() - 1)).status().code(),
+            Code::kMalformed);
+  EXPECT_EQ(CertificateRequest::FromPem(
+                "-----BEGIN CERTIFICATE REQUEST-----\n@@@@\n-----END CERTIFICATE REQUEST-----\n")
                 .status()
                 .code(),
             Code::kMalformed);

@@ -160,8 +160,7 @@ Result<ByteView> CrlTbsAlgorithm(ByteView tbs) {
 ByteView Sm3WithSm2AlgorithmId() { return ByteView(kSm3WithSm2Absent); }
 
 bool IsSm3WithSm2AlgorithmId(ByteView algorithm) {
-  return std::ranges::equal(algorithm, kSm3WithSm2Absent) ||
-         std::ranges::equal(algorithm, kSm3WithSm2Null);
+  return std::ranges::equal(algorithm, kSm3WithSm2Absent) || std::ranges::equal(algorithm, kSm3WithSm2Null);
 }
 
 }  // namespace sedun::pki

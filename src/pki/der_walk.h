@@ -73,8 +73,7 @@ struct SignedParts {
   ByteView algorithm;  // the whole AlgorithmIdentifier element
   ByteView signature;  // BIT STRING value without the unused-bits octet (which must be 0)
 };
-Result<SignedParts> SplitSigned(ByteView der, std::string_view what,
-                                bool allow_trailing_fields = false);
+Result<SignedParts> SplitSigned(ByteView der, std::string_view what, bool allow_trailing_fields = false);
 // The inverse for the fixed layout: SEQUENCE { tbs, algorithm, BIT STRING(0 || signature) }.
 Bytes AssembleSigned(ByteView tbs, ByteView algorithm, ByteView signature);
 

@@ -30,12 +30,12 @@ TEST(DerWalk, ReadsShortAndLongLengths) {
 
 TEST(DerWalk, RejectsNonDerLengthsAndTags) {
   DerElement e;
-  for (std::string_view bad : {"0480",             // indefinite length
-                               "04810101",         // long form for a short length
-                               "0482000101",       // leading zero length octet
-                               "04030102",         // truncated value
-                               "1f0100",           // high tag number
-                               "04",               // no length
+  for (std::string_view bad : {"0480",                // indefinite length
+                               "04810101",            // long form for a short length
+                               "0482000101",          // leading zero length octet
+                               "04030102",            // truncated value
+                               "1f0100",              // high tag number
+                               "04",                  // no length
                                "048501000000000"}) {  // odd hex: caught below
     auto bytes = HexDecode(bad);
     if (!bytes.ok()) continue;
@@ -103,7 +103,8 @@ TEST(DerWalk, Sm3WithSm2Identifiers) {
 
 TEST(DerWalk, TbsInnerAlgorithm) {
   // TBSCertificate: [0] { INTEGER 2 }, serial, signature alg, ...
-  Bytes cert_tbs = DerEncode(der_tag::kSequence, Concat({H("a003020102"), H("020101"), Sm3WithSm2AlgorithmId()}));
+  Bytes cert_tbs =
+      DerEncode(der_tag::kSequence, Concat({H("a003020102"), H("020101"), Sm3WithSm2AlgorithmId()}));
   auto a = CertificateTbsAlgorithm(cert_tbs);
   ASSERT_TRUE(a.ok());
   EXPECT_EQ(ToBytes(*a), ToBytes(Sm3WithSm2AlgorithmId()));

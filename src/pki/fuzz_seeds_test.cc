@@ -42,20 +42,32 @@ TEST(FuzzSeeds, Generate) {
   WriteBytes(cert_dir + "sedun_ca.der", chain.ca.ToDer());
   WriteBytes(cert_dir + "sedun_leaf.der", chain.leaf.ToDer());
   const std::string key = tmp.File("k.pem");
-  ASSERT_EQ(RunCommand("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:SM2 -out " + key).exit_code, 0);
-  ASSERT_EQ(RunCommand("openssl req -x509 -new -key " + key + " -subj /C=CN/O=ossl/CN=root -sm3 -days 30 -sigopt "
+  ASSERT_EQ(RunCommand("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:SM2 -out " + key).exit_code,
+            0);
+  ASSERT_EQ(RunCommand("openssl req -x509 -new -key " + key +
+                       " -subj /C=CN/O=ossl/CN=root -sm3 -days 30 -sigopt "
                        "distid:1234567812345678 -addext basicConstraints=critical,CA:TRUE -addext "
-                       "subjectAltName=DNS:example.test,email:a@example.test -outform DER -out " + cert_dir + "openssl_sm2.der")
-                .exit_code, 0);
-  ASSERT_EQ(RunCommand("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout " + tmp.File("p.pem") +
-                       " -subj /CN=p256 -days 1 -outform DER -out " + cert_dir + "openssl_p256.der")
-                .exit_code, 0);
+                       "subjectAltName=DNS:example.test,email:a@example.test -outform DER -out " +
+                       cert_dir + "openssl_sm2.der")
+                .exit_code,
+            0);
+  ASSERT_EQ(RunCommand("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout " +
+                       tmp.File("p.pem") + " -subj /CN=p256 -days 1 -outform DER -out " + cert_dir +
+                       "openssl_p256.der")
+                .exit_code,
+            0);
 
   WriteBytes(csr_dir + "sedun.der", CreateCsr({{"C", "CN"}, {"CN", "seed"}}, chain.leaf_key)->ToDer());
-  ASSERT_EQ(RunCommand("openssl req -new -key " + key + " -subj /CN=x/O=y -sm3 -sigopt distid:1234567812345678 "
-                       "-addext keyUsage=digitalSignature -outform DER -out " + csr_dir + "openssl_sm2.der").exit_code, 0);
-  ASSERT_EQ(RunCommand("openssl req -new -key " + tmp.File("p.pem") + " -subj /CN=p -outform DER -out " + csr_dir +
-                       "openssl_p256.der").exit_code, 0);
+  ASSERT_EQ(RunCommand("openssl req -new -key " + key +
+                       " -subj /CN=x/O=y -sm3 -sigopt distid:1234567812345678 "
+                       "-addext keyUsage=digitalSignature -outform DER -out " +
+                       csr_dir + "openssl_sm2.der")
+                .exit_code,
+            0);
+  ASSERT_EQ(RunCommand("openssl req -new -key " + tmp.File("p.pem") + " -subj /CN=p -outform DER -out " +
+                       csr_dir + "openssl_p256.der")
+                .exit_code,
+            0);
 
   using namespace std::chrono;
   const sys_seconds now = testing::Now();
@@ -72,26 +84,35 @@ TEST(FuzzSeeds, Generate) {
   {
     TempDir db;
     std::string pem = testing::OpensslGenCrl(db.path(), tmp.File("ca.pem"), tmp.File("ca.key"), true);
-    ASSERT_EQ(RunCommand("openssl crl -in " + pem + " -outform DER -out " + crl_dir + "openssl_ca.der").exit_code, 0);
+    ASSERT_EQ(
+        RunCommand("openssl crl -in " + pem + " -outform DER -out " + crl_dir + "openssl_ca.der").exit_code,
+        0);
   }
 
   OcspCertId id = MakeOcspCertId(chain.leaf, chain.ca).value();
   OcspCertId sm3_id = MakeOcspCertId(chain.ca, chain.root, OcspHashAlgorithm::kSm3).value();
   WriteBytes(ocsp_dir + "sedun_request.der", OcspRequest::Create({id, sm3_id}, Bytes(16, 9))->ToDer());
   OcspResponseBuilder b;
-  b.AddResponse({id, OcspCertStatus::kRevoked, now - days(1), RevocationReason::kKeyCompromise, now, now + hours(4)});
+  b.AddResponse(
+      {id, OcspCertStatus::kRevoked, now - days(1), RevocationReason::kKeyCompromise, now, now + hours(4)});
   b.AddResponse({sm3_id, OcspCertStatus::kGood, std::nullopt, std::nullopt, now, std::nullopt});
   b.set_nonce(Bytes(16, 9));
   WriteBytes(ocsp_dir + "sedun_response.der", b.Sign(chain.ca, chain.ca_key)->ToDer());
-  WriteBytes(ocsp_dir + "sedun_trylater.der", OcspResponseBuilder::Unsuccessful(OcspResponseStatus::kTryLater)->ToDer());
+  WriteBytes(ocsp_dir + "sedun_trylater.der",
+             OcspResponseBuilder::Unsuccessful(OcspResponseStatus::kTryLater)->ToDer());
   WriteText(tmp.File("leaf.pem"), chain.leaf.ToPem());
-  WriteText(tmp.File("index.txt"), "V\t301231235959Z\t\t" + chain.leaf.serial_hex() + "\tunknown\t/CN=leaf\n");
-  ASSERT_EQ(RunCommand("openssl ocsp -issuer " + tmp.File("ca.pem") + " -cert " + tmp.File("leaf.pem") + " -reqout " +
-                       ocsp_dir + "openssl_request.der").exit_code, 0);
-  ASSERT_EQ(RunCommand("openssl ocsp -index " + tmp.File("index.txt") + " -rsigner " + tmp.File("ca.pem") + " -rkey " +
-                       tmp.File("ca.key") + " -CA " + tmp.File("ca.pem") + " -reqin " + ocsp_dir +
+  WriteText(tmp.File("index.txt"),
+            "V\t301231235959Z\t\t" + chain.leaf.serial_hex() + "\tunknown\t/CN=leaf\n");
+  ASSERT_EQ(RunCommand("openssl ocsp -issuer " + tmp.File("ca.pem") + " -cert " + tmp.File("leaf.pem") +
+                       " -reqout " + ocsp_dir + "openssl_request.der")
+                .exit_code,
+            0);
+  ASSERT_EQ(RunCommand("openssl ocsp -index " + tmp.File("index.txt") + " -rsigner " + tmp.File("ca.pem") +
+                       " -rkey " + tmp.File("ca.key") + " -CA " + tmp.File("ca.pem") + " -reqin " + ocsp_dir +
                        "openssl_request.der -ndays 1 -rsigopt distid:1234567812345678 -respout " + ocsp_dir +
-                       "openssl_response.der").exit_code, 0);
+                       "openssl_response.der")
+                .exit_code,
+            0);
 }
 
 }  // namespace

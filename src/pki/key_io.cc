@@ -37,7 +37,8 @@ Result<KeyFormat> SniffPrivateKey(ByteView der) {
   if (!DerReadTagged(r, der_tag::kSequence, &outer)) return Malformed("private key: not a DER SEQUENCE");
   ByteReader in(outer.contents);
   if (!DerRead(in, &first) || !DerRead(in, &second)) return Malformed("private key: truncated structure");
-  if (first.tag == der_tag::kSequence && second.tag == der_tag::kOctetString) return KeyFormat::kEncryptedPkcs8;
+  if (first.tag == der_tag::kSequence && second.tag == der_tag::kOctetString)
+    return KeyFormat::kEncryptedPkcs8;
   if (first.tag == der_tag::kInteger && second.tag == der_tag::kSequence) return KeyFormat::kPkcs8;
   if (first.tag == der_tag::kInteger && second.tag == der_tag::kOctetString) return KeyFormat::kSec1;
   return Malformed("private key: neither PKCS#8 nor SEC1");
@@ -57,7 +58,8 @@ Status CheckPbes2(const X509_SIG* sig) {
   if (OBJ_obj2nid(alg->algorithm) != NID_pbes2) {
     return Unsupported("encrypted private key: only PBES2 is accepted (not PKCS#5 v1.5 or PKCS#12 PBE)");
   }
-  Pbe2ParamPtr pbe2(static_cast<PBE2PARAM*>(ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBE2PARAM), alg->parameter)));
+  Pbe2ParamPtr pbe2(
+      static_cast<PBE2PARAM*>(ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBE2PARAM), alg->parameter)));
   if (!pbe2) return OsslError("encrypted private key: bad PBES2 parameters", Code::kMalformed);
   if (OBJ_obj2nid(pbe2->keyfunc->algorithm) != NID_id_pbkdf2) {
     return Unsupported("encrypted private key: key derivation is not PBKDF2");
@@ -79,7 +81,8 @@ Result<Sm2PrivateKey> FromEncrypted(ByteView der, std::string_view passphrase) {
   SEDUN_ASSIGN_OR_RETURN(X509SigPtr sig, D2iExact<X509SigPtr>(d2i_X509_SIG, der, "encrypted private key"));
   SEDUN_RETURN_IF_ERROR(CheckPbes2(sig.get()));
   if (passphrase.size() > 1024) return InvalidArgument("passphrase longer than 1024 bytes");
-  Pkcs8Ptr p8(PKCS8_decrypt_ex(sig.get(), passphrase.data(), static_cast<int>(passphrase.size()), nullptr, nullptr));
+  Pkcs8Ptr p8(
+      PKCS8_decrypt_ex(sig.get(), passphrase.data(), static_cast<int>(passphrase.size()), nullptr, nullptr));
   if (!p8) {
     // Bad padding or garbage plaintext: with CBC both mean a wrong passphrase (or a damaged file);
     // they cannot be told apart, and the difference must not be reported to an attacker anyway.
@@ -111,12 +114,15 @@ Result<Sm2PrivateKey> LoadPrivateKeyImpl(ByteView input, const std::string_view*
   ByteView der = input;
   std::string_view label;
   if (LooksLikePem(input)) {
-    SEDUN_ASSIGN_OR_RETURN(PemBlock block, PemDecodeFirst(AsChars(input),
-                                                          {kPkcs8Label, kEncryptedLabel, kSec1Label, kSm2Sec1Label},
-                                                          "private key"));
+    SEDUN_ASSIGN_OR_RETURN(
+        PemBlock block,
+        PemDecodeFirst(AsChars(input), {kPkcs8Label, kEncryptedLabel, kSec1Label, kSm2Sec1Label},
+                       "private key"));
     pem_der = std::move(block.der);
     der = pem_der.view();
-    label = block.label == kPkcs8Label ? kPkcs8Label : block.label == kEncryptedLabel ? kEncryptedLabel : kSec1Label;
+    label = block.label == kPkcs8Label       ? kPkcs8Label
+            : block.label == kEncryptedLabel ? kEncryptedLabel
+                                             : kSec1Label;
   }
   SEDUN_RETURN_IF_ERROR(CheckSize(der.size(), kMaxKeySize, "private key"));
   SEDUN_ASSIGN_OR_RETURN(KeyFormat format, SniffPrivateKey(der));
@@ -126,7 +132,8 @@ Result<Sm2PrivateKey> LoadPrivateKeyImpl(ByteView input, const std::string_view*
   if (!label_ok) return Malformed("private key: PEM label does not match the DER structure");
   switch (format) {
     case KeyFormat::kPkcs8: {
-      SEDUN_ASSIGN_OR_RETURN(Pkcs8Ptr p8, D2iExact<Pkcs8Ptr>(d2i_PKCS8_PRIV_KEY_INFO, der, "private key (PKCS#8)"));
+      SEDUN_ASSIGN_OR_RETURN(Pkcs8Ptr p8,
+                             D2iExact<Pkcs8Ptr>(d2i_PKCS8_PRIV_KEY_INFO, der, "private key (PKCS#8)"));
       return FromPkcs8(p8.get());
     }
     case KeyFormat::kEncryptedPkcs8:
@@ -163,8 +170,10 @@ Result<SecretBytes> PrivateKeyToPem(const Sm2PrivateKey& key) {
   return PemEncodeSecret(kPkcs8Label, der.view());
 }
 
-Result<Bytes> EncryptPrivateKeyToDer(const Sm2PrivateKey& key, std::string_view passphrase, uint32_t iterations) {
-  if (passphrase.empty() || passphrase.size() > 1024) return InvalidArgument("passphrase must be 1..1024 bytes");
+Result<Bytes> EncryptPrivateKeyToDer(const Sm2PrivateKey& key, std::string_view passphrase,
+                                     uint32_t iterations) {
+  if (passphrase.empty() || passphrase.size() > 1024)
+    return InvalidArgument("passphrase must be 1..1024 bytes");
   if (iterations < kMinPbkdf2Iterations || iterations > kMaxPbkdf2Iterations) {
     return InvalidArgument("PBKDF2 iteration count out of range");
   }
@@ -173,8 +182,8 @@ Result<Bytes> EncryptPrivateKeyToDer(const Sm2PrivateKey& key, std::string_view 
   X509AlgorPtr pbe(PKCS5_pbe2_set_iv_ex(EVP_sm4_cbc(), static_cast<int>(iterations), salt.data(),
                                         static_cast<int>(salt.size()), nullptr, NID_hmacWithSHA256, nullptr));
   if (!pbe) return OsslError("PBES2 parameter setup (SM4-CBC, PBKDF2-HMAC-SHA256) failed");
-  X509SigPtr sig(PKCS8_set0_pbe_ex(passphrase.data(), static_cast<int>(passphrase.size()), p8.get(), pbe.get(),
-                                   nullptr, nullptr));
+  X509SigPtr sig(PKCS8_set0_pbe_ex(passphrase.data(), static_cast<int>(passphrase.size()), p8.get(),
+                                   pbe.get(), nullptr, nullptr));
   if (!sig) return OsslError("PKCS#8 encryption failed");
   (void)pbe.release();  // owned by `sig` now
   return I2d(i2d_X509_SIG, sig.get(), "encrypted private key");

@@ -4,12 +4,12 @@
 
 #include <gtest/gtest.h>
 #include <openssl/core_names.h>
-
-#include <algorithm>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 #include <openssl/pkcs12.h>
 #include <openssl/x509.h>
+
+#include <algorithm>
 
 #include "pki/asn1_util.h"
 #include "pki/der_walk.h"
@@ -97,14 +97,24 @@ TEST(KeyIo, OpensslReadsSedunKeys) {
 
 TEST(KeyIo, SedunReadsOpensslKeys) {
   TempDir dir;
-  auto r = RunCommand("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:SM2 -out " + dir.File("k.pem"));
+  auto r =
+      RunCommand("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:SM2 -out " + dir.File("k.pem"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  ASSERT_EQ(RunCommand("openssl pkey -in " + dir.File("k.pem") + " -outform DER -out " + dir.File("k.der")).exit_code, 0);
-  ASSERT_EQ(RunCommand("openssl pkey -in " + dir.File("k.pem") + " -pubout -out " + dir.File("pub.pem")).exit_code, 0);
-  ASSERT_EQ(RunCommand("openssl pkey -in " + dir.File("k.pem") + " -pubout -outform DER -out " + dir.File("pub.der")).exit_code, 0);
+  ASSERT_EQ(RunCommand("openssl pkey -in " + dir.File("k.pem") + " -outform DER -out " + dir.File("k.der"))
+                .exit_code,
+            0);
+  ASSERT_EQ(
+      RunCommand("openssl pkey -in " + dir.File("k.pem") + " -pubout -out " + dir.File("pub.pem")).exit_code,
+      0);
+  ASSERT_EQ(RunCommand("openssl pkey -in " + dir.File("k.pem") + " -pubout -outform DER -out " +
+                       dir.File("pub.der"))
+                .exit_code,
+            0);
   // SEC1: OpenSSL 3.0 labels SM2 keys "SM2 PRIVATE KEY"; other tools write "EC PRIVATE KEY".
   ASSERT_EQ(RunCommand("openssl ec -in " + dir.File("k.pem") + " -out " + dir.File("sec1.pem")).exit_code, 0);
-  ASSERT_EQ(RunCommand("openssl ec -in " + dir.File("k.pem") + " -outform DER -out " + dir.File("sec1.der")).exit_code, 0);
+  ASSERT_EQ(RunCommand("openssl ec -in " + dir.File("k.pem") + " -outform DER -out " + dir.File("sec1.der"))
+                .exit_code,
+            0);
 
   auto pem = LoadPrivateKey(ReadBytes(dir.File("k.pem")));
   ASSERT_TRUE(pem.ok()) << pem.status().ToString();
@@ -167,7 +177,8 @@ TEST(KeyIo, EncryptedInteropWithOpenssl) {
   TempDir dir;
   Sm2PrivateKey key = NewKey();
   WriteText(dir.File("enc.pem"), EncryptPrivateKeyToPem(key, "s3cret", kMinPbkdf2Iterations).value());
-  auto r = RunCommand("openssl pkey -in " + dir.File("enc.pem") + " -passin pass:s3cret -out " + dir.File("plain.pem"));
+  auto r = RunCommand("openssl pkey -in " + dir.File("enc.pem") + " -passin pass:s3cret -out " +
+                      dir.File("plain.pem"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   auto plain = LoadPrivateKey(ReadBytes(dir.File("plain.pem")));
   ASSERT_TRUE(plain.ok());
@@ -177,15 +188,15 @@ TEST(KeyIo, EncryptedInteropWithOpenssl) {
   for (std::string_view cipher : {"sm4-cbc", "aes-256-cbc"}) {
     std::string out = dir.File(std::string(cipher) + ".pem");
     r = RunCommand("openssl pkcs8 -topk8 -v2 " + std::string(cipher) + " -in " + dir.File("k.pem") +
-            " -passout pass:s3cret -out " + out);
+                   " -passout pass:s3cret -out " + out);
     ASSERT_EQ(r.exit_code, 0) << r.output;
     auto k = LoadPrivateKey(ReadBytes(out), "s3cret");
     ASSERT_TRUE(k.ok()) << cipher << ": " << k.status().ToString();
     ExpectSameKey(key, *k);
   }
   // PKCS#5 v1.5 / PKCS#12 PBEs (here 3DES with SHA-1) are refused.
-  r = RunCommand("openssl pkcs8 -topk8 -v1 PBE-SHA1-3DES -in " + dir.File("k.pem") + " -passout pass:s3cret -out " +
-          dir.File("v1.pem"));
+  r = RunCommand("openssl pkcs8 -topk8 -v1 PBE-SHA1-3DES -in " + dir.File("k.pem") +
+                 " -passout pass:s3cret -out " + dir.File("v1.pem"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(LoadPrivateKey(ReadBytes(dir.File("v1.pem")), "s3cret").status().code(), Code::kUnsupported);
 }
@@ -215,7 +226,9 @@ TEST(KeyIo, RejectsMalformedInput) {
   auto t = LoadPrivateKey(trailing);
   EXPECT_EQ(t.status().code(), Code::kMalformed);
   EXPECT_NE(t.status().message().find("private key"), std::string::npos) << t.status().ToString();
-  EXPECT_EQ(LoadPrivateKey(AsBytes("-----BEGIN PRIVATE KEY-----\n!!!!\n-----END PRIVATE KEY-----\n")).status().code(),
+  EXPECT_EQ(LoadPrivateKey(AsBytes("-----BEGIN PRIVATE KEY-----\n!!!!\n-----END PRIVATE KEY-----\n"))
+                .status()
+                .code(),
             Code::kMalformed);
   EXPECT_EQ(LoadPrivateKey(AsBytes("hello")).status().code(), Code::kMalformed);
   EXPECT_EQ(LoadPrivateKey(ByteView()).status().code(), Code::kMalformed);
@@ -237,11 +250,19 @@ TEST(KeyIo, RejectsMalformedInput) {
 
 TEST(KeyIo, RejectsNonSm2Keys) {
   TempDir dir;
-  ASSERT_EQ(RunCommand("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " + dir.File("p256.pem")).exit_code, 0);
-  ASSERT_EQ(RunCommand("openssl pkey -in " + dir.File("p256.pem") + " -pubout -out " + dir.File("p256.pub")).exit_code, 0);
+  ASSERT_EQ(RunCommand("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " +
+                       dir.File("p256.pem"))
+                .exit_code,
+            0);
+  ASSERT_EQ(RunCommand("openssl pkey -in " + dir.File("p256.pem") + " -pubout -out " + dir.File("p256.pub"))
+                .exit_code,
+            0);
   ASSERT_EQ(RunCommand("openssl genpkey -algorithm ED25519 -out " + dir.File("ed.pem")).exit_code, 0);
-  ASSERT_EQ(RunCommand("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -pkeyopt ec_param_enc:explicit -out " +
-                dir.File("p256x.pem")).exit_code, 0);
+  ASSERT_EQ(RunCommand("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -pkeyopt "
+                       "ec_param_enc:explicit -out " +
+                       dir.File("p256x.pem"))
+                .exit_code,
+            0);
 
   auto p256 = LoadPrivateKey(ReadBytes(dir.File("p256.pem")));
   EXPECT_EQ(p256.status().code(), Code::kUnsupported);
@@ -257,8 +278,14 @@ TEST(KeyIo, ExplicitSm2ParametersAreNamedByOpenssl) {
   // OpenSSL 3.0 names explicit parameters that equal sm2p256v1 exactly, so such a key is the
   // same key as its named-curve form; it loads, and re-encoding writes the named curve.
   TempDir dir;
-  ASSERT_EQ(RunCommand("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:SM2 -out " + dir.File("k.pem")).exit_code, 0);
-  ASSERT_EQ(RunCommand("openssl ec -in " + dir.File("k.pem") + " -param_enc explicit -out " + dir.File("x.pem")).exit_code, 0);
+  ASSERT_EQ(
+      RunCommand("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:SM2 -out " + dir.File("k.pem"))
+          .exit_code,
+      0);
+  ASSERT_EQ(
+      RunCommand("openssl ec -in " + dir.File("k.pem") + " -param_enc explicit -out " + dir.File("x.pem"))
+          .exit_code,
+      0);
   auto named = LoadPrivateKey(ReadBytes(dir.File("k.pem")));
   auto expl = LoadPrivateKey(ReadBytes(dir.File("x.pem")));
   ASSERT_TRUE(named.ok());
@@ -274,7 +301,9 @@ TEST(KeyIo, RejectsMismatchedPublicKey) {
   OsslParamBldPtr bld(OSSL_PARAM_BLD_new());
   ASSERT_EQ(OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, "SM2", 0), 1);
   ASSERT_EQ(OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_PRIV_KEY, d.get()), 1);
-  ASSERT_EQ(OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, b.public_key().point().data(), 65), 1);
+  ASSERT_EQ(
+      OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, b.public_key().point().data(), 65),
+      1);
   OsslParamPtr params(OSSL_PARAM_BLD_to_param(bld.get()));
   crypto::ossl::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "SM2", nullptr));
   EVP_PKEY* raw = nullptr;

@@ -51,7 +51,8 @@ Result<Bytes> EncodeOcspCertId(const OcspCertId& id) {
     return InvalidArgument("OCSP CertID: hash length does not match the hash algorithm");
   }
   ByteView serial = StripZeros(id.serial);
-  if (serial.empty() || serial.size() > 64) return InvalidArgument("OCSP CertID: serial must be 1..64 octets");
+  if (serial.empty() || serial.size() > 64)
+    return InvalidArgument("OCSP CertID: serial must be 1..64 octets");
   ByteWriter w;
   w.PutBytes(id.hash == OcspHashAlgorithm::kSha1 ? ByteView(kSha1AlgId) : ByteView(kSm3AlgId));
   DerWrite(w, der_tag::kOctetString, id.issuer_name_hash);
@@ -116,7 +117,8 @@ Result<OcspCertId> MakeOcspCertId(const Certificate& issuer, ByteView serial, Oc
   return id;
 }
 
-Result<OcspCertId> MakeOcspCertId(const Certificate& cert, const Certificate& issuer, OcspHashAlgorithm hash) {
+Result<OcspCertId> MakeOcspCertId(const Certificate& cert, const Certificate& issuer,
+                                  OcspHashAlgorithm hash) {
   if (cert.issuer_der() != issuer.subject_der()) {
     return InvalidArgument("OCSP CertID: \"" + issuer.subject_string() + "\" is not the issuer of \"" +
                            cert.subject_string() + "\"");
@@ -137,7 +139,8 @@ Result<OcspRequest> OcspRequest::FromDer(ByteView der) {
   out.der_ = ToBytes(der);
   const int n = OCSP_request_onereq_count(req);
   if (n <= 0) return Malformed("OCSP request: empty requestList");
-  if (static_cast<size_t>(n) > kMaxOcspRequestEntries) return ResourceExhausted("OCSP request: too many entries");
+  if (static_cast<size_t>(n) > kMaxOcspRequestEntries)
+    return ResourceExhausted("OCSP request: too many entries");
   for (int i = 0; i < n; ++i) {
     auto id = FromOsslCertId(OCSP_onereq_get0_id(OCSP_request_onereq_get0(req, i)));
     if (!id.ok()) {
@@ -159,7 +162,8 @@ Result<OcspRequest> OcspRequest::FromDer(ByteView der) {
 }
 
 Result<OcspRequest> OcspRequest::Create(const std::vector<OcspCertId>& ids, std::optional<Bytes> nonce) {
-  if (ids.empty() || ids.size() > kMaxOcspRequestEntries) return InvalidArgument("OCSP request: 1..1000 CertIDs");
+  if (ids.empty() || ids.size() > kMaxOcspRequestEntries)
+    return InvalidArgument("OCSP request: 1..1000 CertIDs");
   if (nonce && (nonce->empty() || nonce->size() > kMaxOcspNonceSize)) {
     return InvalidArgument("OCSP request: nonce must be 1..32 octets (RFC 8954)");
   }
@@ -167,7 +171,8 @@ Result<OcspRequest> OcspRequest::Create(const std::vector<OcspCertId>& ids, std:
   if (!req) return OsslError("OCSP_REQUEST_new failed");
   for (const OcspCertId& id : ids) {
     SEDUN_ASSIGN_OR_RETURN(OcspCertIdPtr cid, ToOsslCertId(id));
-    if (OCSP_request_add0_id(req.get(), cid.get()) == nullptr) return OsslError("OCSP_request_add0_id failed");
+    if (OCSP_request_add0_id(req.get(), cid.get()) == nullptr)
+      return OsslError("OCSP_request_add0_id failed");
     (void)cid.release();  // owned by the request now
   }
   if (nonce && OCSP_request_add1_nonce(req.get(), nonce->data(), static_cast<int>(nonce->size())) != 1) {
@@ -197,7 +202,8 @@ Result<OcspResponse> OcspResponseParser::Parse(ByteView der) {
     return Malformed("OCSP response: bad responseStatus");
   }
   const uint8_t code = status.contents[0];
-  if (code > 6 || code == 4) return Malformed("OCSP response: unknown responseStatus " + std::to_string(code));
+  if (code > 6 || code == 4)
+    return Malformed("OCSP response: unknown responseStatus " + std::to_string(code));
   OcspResponse out;
   out.der_ = ToBytes(der);
   out.status_ = static_cast<OcspResponseStatus>(code);
@@ -211,10 +217,12 @@ Result<OcspResponse> OcspResponseParser::Parse(ByteView der) {
   if (!parsed.ok()) return parsed.status();
   if (!has_bytes) return out;
 
-  SEDUN_ASSIGN_OR_RETURN(DerElement bytes, DerParseSingle(wrapper.contents, der_tag::kSequence, "OCSP responseBytes"));
+  SEDUN_ASSIGN_OR_RETURN(DerElement bytes,
+                         DerParseSingle(wrapper.contents, der_tag::kSequence, "OCSP responseBytes"));
   ByteReader rb(bytes.contents);
   DerElement type, octets;
-  if (!DerReadTagged(rb, der_tag::kOid, &type) || !DerReadTagged(rb, der_tag::kOctetString, &octets) || !rb.empty()) {
+  if (!DerReadTagged(rb, der_tag::kOid, &type) || !DerReadTagged(rb, der_tag::kOctetString, &octets) ||
+      !rb.empty()) {
     return Malformed("OCSP response: bad responseBytes");
   }
   if (!std::ranges::equal(type.contents, kOcspBasicOid)) {
@@ -229,21 +237,25 @@ Status OcspResponseParser::ParseBasic(OcspResponse* out) {
   // BasicOCSPResponse ::= SEQUENCE { tbsResponseData, signatureAlgorithm, signature BIT STRING,
   //                                  certs [0] EXPLICIT SEQUENCE OF Certificate OPTIONAL }
   SEDUN_RETURN_IF_ERROR(SplitSigned(out->basic_der_, kResponse, true).status());
-  SEDUN_ASSIGN_OR_RETURN(OcspBasicPtr bs, D2iExact<OcspBasicPtr>(d2i_OCSP_BASICRESP, out->basic_der_, kResponse));
+  SEDUN_ASSIGN_OR_RETURN(OcspBasicPtr bs,
+                         D2iExact<OcspBasicPtr>(d2i_OCSP_BASICRESP, out->basic_der_, kResponse));
   out->signature_algorithm_ = OidToString(OCSP_resp_get0_tbs_sigalg(bs.get())->algorithm);
 
   const ASN1_OCTET_STRING* key_hash = nullptr;
   const X509_NAME* name = nullptr;
-  if (OCSP_resp_get0_id(bs.get(), &key_hash, &name) != 1) return OsslError("OCSP response: bad responderID", Code::kMalformed);
+  if (OCSP_resp_get0_id(bs.get(), &key_hash, &name) != 1)
+    return OsslError("OCSP response: bad responderID", Code::kMalformed);
   if (key_hash != nullptr) out->responder_key_hash_ = OctetBytes(key_hash);
   if (name != nullptr) {
     SEDUN_ASSIGN_OR_RETURN(Bytes name_der, I2d(i2d_X509_NAME, name, "OCSP responderID"));
     out->responder_name_der_ = std::move(name_der);
   }
-  SEDUN_ASSIGN_OR_RETURN(out->produced_at_, FromAsn1Time(OCSP_resp_get0_produced_at(bs.get()), "OCSP producedAt"));
+  SEDUN_ASSIGN_OR_RETURN(out->produced_at_,
+                         FromAsn1Time(OCSP_resp_get0_produced_at(bs.get()), "OCSP producedAt"));
 
   const int n = OCSP_resp_count(bs.get());
-  if (static_cast<size_t>(n) > kMaxOcspRequestEntries) return ResourceExhausted("OCSP response: too many entries");
+  if (static_cast<size_t>(n) > kMaxOcspRequestEntries)
+    return ResourceExhausted("OCSP response: too many entries");
   for (int i = 0; i < n; ++i) {
     OCSP_SINGLERESP* single = OCSP_resp_get0(bs.get(), i);
     OcspSingleResponse s;
@@ -289,7 +301,8 @@ Status OcspResponseParser::ParseBasic(OcspResponse* out) {
 
   const STACK_OF(X509)* certs = OCSP_resp_get0_certs(bs.get());
   for (int i = 0; i < sk_X509_num(certs); ++i) {
-    SEDUN_ASSIGN_OR_RETURN(Bytes cert_der, I2d(i2d_X509, sk_X509_value(certs, i), "OCSP response certificate"));
+    SEDUN_ASSIGN_OR_RETURN(Bytes cert_der,
+                           I2d(i2d_X509, sk_X509_value(certs, i), "OCSP response certificate"));
     auto cert = Certificate::FromDer(cert_der);
     if (!cert.ok()) return cert.status().Annotate("OCSP response certificate " + std::to_string(i + 1));
     out->certificates_.push_back(std::move(cert).value());

@@ -56,7 +56,8 @@ class OcspRequest {
   // Malformed (naming "OCSP request") for bad DER, trailing bytes or an empty request list.
   static Result<OcspRequest> FromDer(ByteView der);
   // An unsigned request; nonce (RFC 8954: 1..32 octets) optional.
-  static Result<OcspRequest> Create(const std::vector<OcspCertId>& ids, std::optional<Bytes> nonce = std::nullopt);
+  static Result<OcspRequest> Create(const std::vector<OcspCertId>& ids,
+                                    std::optional<Bytes> nonce = std::nullopt);
 
   const Bytes& ToDer() const { return der_; }
   const std::vector<OcspCertId>& cert_ids() const { return ids_; }

@@ -19,7 +19,8 @@ Status CheckEntry(const OcspSingleResponse& r) {
   if (!revoked && (r.revocation_time || r.revocation_reason)) {
     return InvalidArgument("OCSP: revocation fields on an entry that is not revoked");
   }
-  if (r.next_update && *r.next_update <= r.this_update) return InvalidArgument("OCSP: nextUpdate must be after thisUpdate");
+  if (r.next_update && *r.next_update <= r.this_update)
+    return InvalidArgument("OCSP: nextUpdate must be after thisUpdate");
   return Status::Ok();
 }
 
@@ -37,7 +38,8 @@ Status AddEntry(OCSP_BASICRESP* bs, const OcspSingleResponse& r) {
   int status = V_OCSP_CERTSTATUS_GOOD;
   if (r.status == OcspCertStatus::kRevoked) status = V_OCSP_CERTSTATUS_REVOKED;
   if (r.status == OcspCertStatus::kUnknown) status = V_OCSP_CERTSTATUS_UNKNOWN;
-  const int reason = r.revocation_reason ? static_cast<int>(*r.revocation_reason) : OCSP_REVOKED_STATUS_NOSTATUS;
+  const int reason =
+      r.revocation_reason ? static_cast<int>(*r.revocation_reason) : OCSP_REVOKED_STATUS_NOSTATUS;
   if (OCSP_basic_add1_status(bs, cid.get(), status, reason, revocation_time.get(), this_update.get(),
                              next_update.get()) == nullptr) {
     return OsslError("OCSP_basic_add1_status failed");
@@ -68,7 +70,8 @@ OcspResponseBuilder& OcspResponseBuilder::AddCertificate(Certificate cert) {
   return *this;
 }
 
-Result<OcspResponse> OcspResponseBuilder::Sign(const Certificate& responder, const crypto::Sm2PrivateKey& key) const {
+Result<OcspResponse> OcspResponseBuilder::Sign(const Certificate& responder,
+                                               const crypto::Sm2PrivateKey& key) const {
   if (responses_.empty() || responses_.size() > kMaxOcspRequestEntries) {
     return InvalidArgument("OCSP response: 1..1000 entries");
   }
@@ -76,12 +79,14 @@ Result<OcspResponse> OcspResponseBuilder::Sign(const Certificate& responder, con
     return InvalidArgument("OCSP response: nonce must be 1..32 octets (RFC 8954)");
   }
   SEDUN_ASSIGN_OR_RETURN(crypto::Sm2PublicKey responder_pub, responder.public_key());
-  if (!(responder_pub == key.public_key())) return InvalidArgument("OCSP: key does not match the responder certificate");
+  if (!(responder_pub == key.public_key()))
+    return InvalidArgument("OCSP: key does not match the responder certificate");
 
   OcspBasicPtr bs(OCSP_BASICRESP_new());
   if (!bs) return OsslError("OCSP_BASICRESP_new failed");
   for (const OcspSingleResponse& r : responses_) SEDUN_RETURN_IF_ERROR(AddEntry(bs.get(), r));
-  if (nonce_ && OCSP_basic_add1_nonce(bs.get(), const_cast<uint8_t*>(nonce_->data()), static_cast<int>(nonce_->size())) != 1) {
+  if (nonce_ && OCSP_basic_add1_nonce(bs.get(), const_cast<uint8_t*>(nonce_->data()),
+                                      static_cast<int>(nonce_->size())) != 1) {
     return OsslError("adding the OCSP nonce failed");
   }
   // Certificates are added here rather than by OCSP_basic_sign_ctx, whose OCSP_NOCERTS flag
@@ -109,7 +114,8 @@ Result<OcspResponse> OcspResponseBuilder::Sign(const Certificate& responder, con
 }
 
 Result<OcspResponse> OcspResponseBuilder::Unsuccessful(OcspResponseStatus status) {
-  if (status == OcspResponseStatus::kSuccessful) return InvalidArgument("OCSP: a successful response must be signed");
+  if (status == OcspResponseStatus::kSuccessful)
+    return InvalidArgument("OCSP: a successful response must be signed");
   OcspResponsePtr resp(OCSP_response_create(static_cast<int>(status), nullptr));
   if (!resp) return OsslError("OCSP_response_create failed");
   SEDUN_ASSIGN_OR_RETURN(Bytes der, I2d(i2d_OCSP_RESPONSE, resp.get(), "OCSP response"));

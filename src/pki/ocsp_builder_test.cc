@@ -25,16 +25,28 @@ class OcspBuilderTest : public ::testing::Test {
   sys_seconds now_ = testing::Now();
 
   OcspSingleResponse Good() const {
-    return {MakeOcspCertId(chain_.leaf, chain_.ca).value(), OcspCertStatus::kGood, std::nullopt, std::nullopt, now_,
+    return {MakeOcspCertId(chain_.leaf, chain_.ca).value(),
+            OcspCertStatus::kGood,
+            std::nullopt,
+            std::nullopt,
+            now_,
             now_ + hours(12)};
   }
   OcspSingleResponse Revoked() const {
     return {MakeOcspCertId(chain_.ca, HexDecode("99").value(), OcspHashAlgorithm::kSm3).value(),
-            OcspCertStatus::kRevoked, now_ - days(2), RevocationReason::kSuperseded, now_, std::nullopt};
+            OcspCertStatus::kRevoked,
+            now_ - days(2),
+            RevocationReason::kSuperseded,
+            now_,
+            std::nullopt};
   }
   OcspSingleResponse Unknown() const {
-    return {MakeOcspCertId(chain_.ca, HexDecode("0a0b").value()).value(), OcspCertStatus::kUnknown, std::nullopt,
-            std::nullopt, now_, std::nullopt};
+    return {MakeOcspCertId(chain_.ca, HexDecode("0a0b").value()).value(),
+            OcspCertStatus::kUnknown,
+            std::nullopt,
+            std::nullopt,
+            now_,
+            std::nullopt};
   }
 };
 
@@ -70,7 +82,10 @@ TEST_F(OcspBuilderTest, SignParseVerify) {
 
 TEST_F(OcspBuilderTest, ResponderByNameWithChain) {
   OcspResponseBuilder b;
-  b.AddResponse(Good()).set_responder_id_by_key(false).set_include_responder_certificate(false).AddCertificate(chain_.root);
+  b.AddResponse(Good())
+      .set_responder_id_by_key(false)
+      .set_include_responder_certificate(false)
+      .AddCertificate(chain_.root);
   auto resp = b.Sign(chain_.ca, chain_.ca_key);
   ASSERT_TRUE(resp.ok()) << resp.status().ToString();
   EXPECT_EQ(resp->responder_name_der(), chain_.ca.subject_der());
@@ -87,7 +102,8 @@ TEST_F(OcspBuilderTest, Unsuccessful) {
   EXPECT_EQ(resp->status(), OcspResponseStatus::kTryLater);
   EXPECT_TRUE(resp->responses().empty());
   EXPECT_EQ(resp->VerifySignature(chain_.ca).code(), Code::kFailedPrecondition);
-  EXPECT_EQ(OcspResponseBuilder::Unsuccessful(OcspResponseStatus::kSuccessful).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(OcspResponseBuilder::Unsuccessful(OcspResponseStatus::kSuccessful).status().code(),
+            Code::kInvalidArgument);
 }
 
 TEST_F(OcspBuilderTest, OpensslParses) {
@@ -105,11 +121,13 @@ TEST_F(OcspBuilderTest, OpensslParses) {
   }
   // `openssl ocsp` verifies with the empty ID and has no option to change it (OpenSSL 3.0.19).
   WriteText(dir.File("ca.pem"), chain_.ca.ToPem());
-  r = RunCommand("openssl ocsp -respin " + dir.File("r.der") + " -VAfile " + dir.File("ca.pem") + " -no_nonce");
+  r = RunCommand("openssl ocsp -respin " + dir.File("r.der") + " -VAfile " + dir.File("ca.pem") +
+                 " -no_nonce");
   if (r.output.find("Response verify OK") == std::string::npos) {
     EXPECT_NE(r.output.find("Response Verify Failure"), std::string::npos) << r.output;
   }
-  WriteBytes(dir.File("e.der"), OcspResponseBuilder::Unsuccessful(OcspResponseStatus::kUnauthorized)->ToDer());
+  WriteBytes(dir.File("e.der"),
+             OcspResponseBuilder::Unsuccessful(OcspResponseStatus::kUnauthorized)->ToDer());
   r = RunCommand("openssl ocsp -respin " + dir.File("e.der") + " -resp_text -noverify");
   EXPECT_NE(r.output.find("Responder Error: unauthorized (6)"), std::string::npos) << r.output;
 }

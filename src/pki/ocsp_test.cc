@@ -86,8 +86,8 @@ TEST_F(OcspTest, OpensslRequestsBothWays) {
   EXPECT_NE(r.output.find("Serial Number: 0123456789"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("OCSP Nonce"), std::string::npos) << r.output;
   // Theirs, parsed by us.
-  r = RunCommand("openssl ocsp -issuer " + dir.File("ca.pem") + " -cert " + dir.File("leaf.pem") + " -reqout " +
-                 dir.File("theirs.der"));
+  r = RunCommand("openssl ocsp -issuer " + dir.File("ca.pem") + " -cert " + dir.File("leaf.pem") +
+                 " -reqout " + dir.File("theirs.der"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   auto theirs = OcspRequest::FromDer(ReadBytes(dir.File("theirs.der")));
   ASSERT_TRUE(theirs.ok()) << theirs.status().ToString();
@@ -110,14 +110,15 @@ TEST_F(OcspTest, OpensslResponderResponse) {
   WriteText(dir.File("leaf.pem"), chain_.leaf.ToPem());
   WriteBytes(dir.File("ca.key"), PrivateKeyToPem(chain_.ca_key)->view());
   // ca(5)-style index: status, expiry, revocation time[,reason], serial (hex), file, subject.
-  std::string index = "R\t301231235959Z\t250101000000Z,keyCompromise\t" + chain_.leaf.serial_hex() + "\tunknown\t/CN=leaf\n";
+  std::string index =
+      "R\t301231235959Z\t250101000000Z,keyCompromise\t" + chain_.leaf.serial_hex() + "\tunknown\t/CN=leaf\n";
   WriteText(dir.File("index.txt"), index);
-  auto r = RunCommand("openssl ocsp -issuer " + dir.File("ca.pem") + " -cert " + dir.File("leaf.pem") + " -reqout " +
-                      dir.File("req.der"));
+  auto r = RunCommand("openssl ocsp -issuer " + dir.File("ca.pem") + " -cert " + dir.File("leaf.pem") +
+                      " -reqout " + dir.File("req.der"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  const std::string responder = "openssl ocsp -index " + dir.File("index.txt") + " -rsigner " + dir.File("ca.pem") +
-                                " -rkey " + dir.File("ca.key") + " -CA " + dir.File("ca.pem") + " -reqin " +
-                                dir.File("req.der") + " -ndays 1";
+  const std::string responder = "openssl ocsp -index " + dir.File("index.txt") + " -rsigner " +
+                                dir.File("ca.pem") + " -rkey " + dir.File("ca.key") + " -CA " +
+                                dir.File("ca.pem") + " -reqin " + dir.File("req.der") + " -ndays 1";
   r = RunCommand(responder + " -rsigopt distid:1234567812345678 -respout " + dir.File("id.der"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   r = RunCommand(responder + " -respout " + dir.File("noid.der"));
@@ -157,13 +158,15 @@ TEST_F(OcspTest, RejectsMalformed) {
   EXPECT_EQ(OcspRequest::FromDer({}).status().code(), Code::kMalformed);
 
   // OCSPResponse framing: status values, responseBytes consistency, trailing bytes.
-  auto bad = [](std::string_view hex) { return OcspResponse::FromDer(HexDecode(hex).value()).status().code(); };
+  auto bad = [](std::string_view hex) {
+    return OcspResponse::FromDer(HexDecode(hex).value()).status().code();
+  };
   EXPECT_EQ(bad("30030a0104"), Code::kMalformed);    // status 4 is unassigned
   EXPECT_EQ(bad("30030a0107"), Code::kMalformed);    // out of range
   EXPECT_EQ(bad("30030a0100"), Code::kMalformed);    // successful without responseBytes
   EXPECT_EQ(bad("30040a010300"), Code::kMalformed);  // trailing byte inside
   EXPECT_EQ(bad("30030a010300"), Code::kMalformed);  // trailing byte after
-  EXPECT_EQ(bad("30040a020003"), Code::kMalformed);   // two-octet status
+  EXPECT_EQ(bad("30040a020003"), Code::kMalformed);  // two-octet status
   // responseBytes of another type (id-pkix-ocsp-nonce used as a stand-in).
   EXPECT_EQ(bad("30150a0100a010300e06092b0601050507300102040130"), Code::kUnsupported);
   auto ok = OcspResponse::FromDer(HexDecode("30030a0103").value());

@@ -41,8 +41,9 @@ TEST(OsslKey, PublicRoundTrip) {
 EvpPkeyPtr GenerateEc(const char* type, const char* group) {
   EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
   EVP_PKEY* pkey = nullptr;
-  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, const_cast<char*>(group), 0),
-                         OSSL_PARAM_construct_end()};
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, const_cast<char*>(group), 0),
+      OSSL_PARAM_construct_end()};
   EXPECT_EQ(EVP_PKEY_keygen_init(ctx.get()), 1);
   EXPECT_EQ(EVP_PKEY_CTX_set_params(ctx.get(), params), 1);
   EXPECT_EQ(EVP_PKEY_generate(ctx.get(), &pkey), 1);

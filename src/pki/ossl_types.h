@@ -3,8 +3,6 @@
 // Thread-safety: ownership wrappers only.
 #pragma once
 
-#include <memory>
-
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/ocsp.h>
@@ -13,6 +11,8 @@
 #include <openssl/pkcs7.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+
+#include <memory>
 
 #include "crypto/ossl/ossl_util.h"
 

@@ -101,8 +101,9 @@ Result<PemBlock> DecodeAt(std::string_view text, size_t begin, size_t* next) {
   std::string_view b64 = text.substr(body, end - body);
   if (b64.find(':') != std::string_view::npos) {
     // RFC 1421 headers: only used by legacy encrypted PEM ("Proc-Type: 4,ENCRYPTED").
-    return Unsupported("PEM: encapsulated headers (legacy encrypted PEM) are not supported; "
-                       "use PKCS#8 \"ENCRYPTED PRIVATE KEY\"");
+    return Unsupported(
+        "PEM: encapsulated headers (legacy encrypted PEM) are not supported; "
+        "use PKCS#8 \"ENCRYPTED PRIVATE KEY\"");
   }
   if (b64.find(kBegin) != std::string_view::npos) return Malformed("PEM: nested BEGIN line");
   PemBlock block;

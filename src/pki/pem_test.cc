@@ -55,17 +55,17 @@ TEST(Pem, ExplanatoryTextCrLfAndSkipping) {
 
 TEST(Pem, RejectsBrokenBlocks) {
   const char* bad[] = {
-      "-----BEGIN A-----\nZm9v\n",                         // no END
-      "-----BEGIN A-----\nZm9v\n-----END B-----\n",        // END label differs
-      "-----BEGIN A-----\nZm9v!\n-----END A-----\n",       // invalid character
-      "-----BEGIN A-----\nZm9\n-----END A-----\n",         // not a multiple of 4
-      "-----BEGIN A-----\nZm8=Zm8=\n-----END A-----\n",    // data after padding
-      "-----BEGIN A-----\nZm9=\n-----END A-----\n",        // non-canonical (non-zero pad bits)
-      "-----BEGIN A-----\nZ===\n-----END A-----\n",        // too much padding
-      "-----BEGIN A-----\n\n-----END A-----\n",            // empty
-      "-----BEGIN -----\nZm9v\n-----END -----\n",          // empty label
-      "-----BEGIN A-B-----\nZm9v\n-----END A-B-----\n",    // '-' in label
-      "-----BEGIN A----- x\nZm9v\n-----END A-----\n",      // garbage after BEGIN
+      "-----BEGIN A-----\nZm9v\n",                       // no END
+      "-----BEGIN A-----\nZm9v\n-----END B-----\n",      // END label differs
+      "-----BEGIN A-----\nZm9v!\n-----END A-----\n",     // invalid character
+      "-----BEGIN A-----\nZm9\n-----END A-----\n",       // not a multiple of 4
+      "-----BEGIN A-----\nZm8=Zm8=\n-----END A-----\n",  // data after padding
+      "-----BEGIN A-----\nZm9=\n-----END A-----\n",      // non-canonical (non-zero pad bits)
+      "-----BEGIN A-----\nZ===\n-----END A-----\n",      // too much padding
+      "-----BEGIN A-----\n\n-----END A-----\n",          // empty
+      "-----BEGIN -----\nZm9v\n-----END -----\n",        // empty label
+      "-----BEGIN A-B-----\nZm9v\n-----END A-B-----\n",  // '-' in label
+      "-----BEGIN A----- x\nZm9v\n-----END A-----\n",    // garbage after BEGIN
       "no pem here",
   };
   for (const char* text : bad) {

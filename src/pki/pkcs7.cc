@@ -28,7 +28,8 @@ Result<Pkcs7CertsOnly> Decode(ByteView der) {
   }
   Pkcs7CertsOnly out;
   const int ncerts = sk_X509_num(sd->cert);
-  if (ncerts > static_cast<int>(kMaxBundleCertificates)) return ResourceExhausted("PKCS#7: too many certificates");
+  if (ncerts > static_cast<int>(kMaxBundleCertificates))
+    return ResourceExhausted("PKCS#7: too many certificates");
   for (int i = 0; i < ncerts; ++i) {
     SEDUN_ASSIGN_OR_RETURN(Bytes cert_der, I2d(i2d_X509, sk_X509_value(sd->cert, i), "PKCS#7 certificate"));
     auto cert = Certificate::FromDer(cert_der);
@@ -61,7 +62,8 @@ Result<Pkcs7CertsOnly> ParsePkcs7CertsOnly(ByteView input) {
 
 Result<Bytes> Pkcs7CertsOnlyToDer(const Pkcs7CertsOnly& bundle) {
   Pkcs7Ptr p7(PKCS7_new());
-  if (!p7 || PKCS7_set_type(p7.get(), NID_pkcs7_signed) != 1 || PKCS7_content_new(p7.get(), NID_pkcs7_data) != 1) {
+  if (!p7 || PKCS7_set_type(p7.get(), NID_pkcs7_signed) != 1 ||
+      PKCS7_content_new(p7.get(), NID_pkcs7_data) != 1) {
     return OsslError("building PKCS#7 signedData failed");
   }
   for (const Certificate& c : bundle.certificates) {

@@ -34,7 +34,9 @@ class Pkcs7Test : public ::testing::Test {
 
 TEST_F(Pkcs7Test, RoundTrip) {
   CrlBuilder b;
-  b.set_this_update(testing::Now()).set_next_update(testing::Now() + std::chrono::days(1)).set_crl_number({1});
+  b.set_this_update(testing::Now())
+      .set_next_update(testing::Now() + std::chrono::days(1))
+      .set_crl_number({1});
   Crl crl = b.Sign(chain_.ca, chain_.ca_key).value();
   Pkcs7CertsOnly bundle{certs_, {crl}};
   auto der = Pkcs7CertsOnlyToDer(bundle);
@@ -70,7 +72,8 @@ TEST_F(Pkcs7Test, OpensslInterop) {
     EXPECT_NE(r.output.find(cn), std::string::npos) << cn << "\n" << r.output;
   }
   WriteText(dir.File("chain.pem"), CertificatesToPem(certs_));
-  r = RunCommand("openssl crl2pkcs7 -nocrl -certfile " + dir.File("chain.pem") + " -outform DER -out " + dir.File("o.p7b"));
+  r = RunCommand("openssl crl2pkcs7 -nocrl -certfile " + dir.File("chain.pem") + " -outform DER -out " +
+                 dir.File("o.p7b"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   auto parsed = ParsePkcs7CertsOnly(ReadBytes(dir.File("o.p7b")));
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
@@ -79,8 +82,8 @@ TEST_F(Pkcs7Test, OpensslInterop) {
 
 TEST_F(Pkcs7Test, RefusesSignedData) {
   TempDir dir;
-  auto r = RunCommand("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout " + dir.File("k.pem") +
-                      " -subj /CN=signer -days 1 -out " + dir.File("c.pem"));
+  auto r = RunCommand("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout " +
+                      dir.File("k.pem") + " -subj /CN=signer -days 1 -out " + dir.File("c.pem"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   WriteText(dir.File("msg"), "hello");
   r = RunCommand("openssl smime -sign -in " + dir.File("msg") + " -signer " + dir.File("c.pem") + " -inkey " +
@@ -97,8 +100,9 @@ TEST_F(Pkcs7Test, RejectsMalformed) {
   EXPECT_EQ(t.status().code(), Code::kMalformed);
   EXPECT_NE(t.status().message().find("PKCS#7"), std::string::npos);
   EXPECT_EQ(ParsePkcs7CertsOnly(ByteView(der).first(der.size() - 1)).status().code(), Code::kMalformed);
-  EXPECT_EQ(ParsePkcs7CertsOnly(AsBytes("-----BEGIN PKCS7-----\nMAA=\n-----END PKCS7-----\n")).status().code(),
-            Code::kMalformed);
+  EXPECT_EQ(
+      ParsePkcs7CertsOnly(AsBytes("-----BEGIN PKCS7-----\nMAA=\n-----END PKCS7-----\n")).status().code(),
+      Code::kMalformed);
   EXPECT_EQ(ParsePkcs7CertsOnly(AsBytes(chain_.leaf.ToPem())).status().code(), Code::kMalformed);
 }
 

@@ -54,15 +54,15 @@ inline std::string ReadText(const std::string& path) {
 
 // `openssl ca -gencrl` run in `dir` for `ca_pem`/`ca_key_pem`, revoking serial 0A with
 // keyCompromise; with_id adds -sigopt distid:1234567812345678. Returns the CRL's PEM path.
-inline std::string OpensslGenCrl(const std::string& dir, const std::string& ca_pem, const std::string& ca_key_pem,
-                                 bool with_id) {
+inline std::string OpensslGenCrl(const std::string& dir, const std::string& ca_pem,
+                                 const std::string& ca_key_pem, bool with_id) {
   WriteText(dir + "/index.txt", "R\t301231235959Z\t250101000000Z,keyCompromise\t0A\tunknown\t/CN=x\n");
   WriteText(dir + "/crlnumber", "1000\n");
-  WriteText(dir + "/ca.cnf", "[ca]\ndefault_ca = d\n[d]\ndatabase = " + dir + "/index.txt\ncrlnumber = " + dir +
-                                 "/crlnumber\ndefault_md = sm3\ndefault_crl_days = 1\n");
+  WriteText(dir + "/ca.cnf", "[ca]\ndefault_ca = d\n[d]\ndatabase = " + dir + "/index.txt\ncrlnumber = " +
+                                 dir + "/crlnumber\ndefault_md = sm3\ndefault_crl_days = 1\n");
   const std::string out = dir + "/openssl.crl";
-  auto r = RunCommand("openssl ca -config " + dir + "/ca.cnf -gencrl -keyfile " + ca_key_pem + " -cert " + ca_pem +
-                      (with_id ? " -sigopt distid:1234567812345678" : "") + " -out " + out);
+  auto r = RunCommand("openssl ca -config " + dir + "/ca.cnf -gencrl -keyfile " + ca_key_pem + " -cert " +
+                      ca_pem + (with_id ? " -sigopt distid:1234567812345678" : "") + " -out " + out);
   EXPECT_EQ(r.exit_code, 0) << r.output;
   return out;
 }

@@ -17,7 +17,8 @@ namespace {
 Status SetDefaultId(EVP_PKEY_CTX* pctx) {
   // Must happen after DigestSign/VerifyInit and before the first update: OpenSSL computes ZA
   // lazily on the first update and refuses a later ID change.
-  if (pctx == nullptr || EVP_PKEY_CTX_set1_id(pctx, kSm2DefaultId.data(), static_cast<int>(kSm2DefaultId.size())) != 1) {
+  if (pctx == nullptr ||
+      EVP_PKEY_CTX_set1_id(pctx, kSm2DefaultId.data(), static_cast<int>(kSm2DefaultId.size())) != 1) {
     return OsslError("EVP_PKEY_CTX_set1_id failed");
   }
   return Status::Ok();

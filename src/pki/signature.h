@@ -9,9 +9,9 @@
 // Thread-safety: free functions.
 #pragma once
 
-#include <string_view>
-
 #include <openssl/evp.h>
+
+#include <string_view>
 
 #include "base/bytes.h"
 #include "base/status.h"

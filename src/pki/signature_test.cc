@@ -42,19 +42,22 @@ TEST(Signature, InteropWithOpensslDgst) {
   WriteText(dir.File("pub.pem"), PublicKeyToPem(key.public_key()).value());
   WriteText(dir.File("msg"), "abc");
   // openssl signs, we verify.
-  auto r = RunCommand("openssl dgst -sm3 -sign " + dir.File("k.pem") + " -sigopt distid:1234567812345678 -out " +
-                      dir.File("theirs.sig") + " " + dir.File("msg"));
+  auto r =
+      RunCommand("openssl dgst -sm3 -sign " + dir.File("k.pem") + " -sigopt distid:1234567812345678 -out " +
+                 dir.File("theirs.sig") + " " + dir.File("msg"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_TRUE(Sm2VerifyWithDefaultId(key.public_key(), AsBytes("abc"), ReadBytes(dir.File("theirs.sig"))).ok());
+  EXPECT_TRUE(
+      Sm2VerifyWithDefaultId(key.public_key(), AsBytes("abc"), ReadBytes(dir.File("theirs.sig"))).ok());
   // We sign, openssl verifies.
   WriteBytes(dir.File("ours.sig"), Sm2SignWithDefaultId(key, AsBytes("abc")).value());
-  r = RunCommand("openssl dgst -sm3 -verify " + dir.File("pub.pem") + " -sigopt distid:1234567812345678 -signature " +
-                 dir.File("ours.sig") + " " + dir.File("msg"));
+  r = RunCommand("openssl dgst -sm3 -verify " + dir.File("pub.pem") +
+                 " -sigopt distid:1234567812345678 -signature " + dir.File("ours.sig") + " " +
+                 dir.File("msg"));
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("Verified OK"), std::string::npos) << r.output;
   // openssl's default (empty) ID gives a different ZA: our signature does not verify there.
-  r = RunCommand("openssl dgst -sm3 -verify " + dir.File("pub.pem") + " -signature " + dir.File("ours.sig") + " " +
-                 dir.File("msg"));
+  r = RunCommand("openssl dgst -sm3 -verify " + dir.File("pub.pem") + " -signature " + dir.File("ours.sig") +
+                 " " + dir.File("msg"));
   EXPECT_NE(r.exit_code, 0) << r.output;
 }
 
@@ -62,7 +65,8 @@ TEST(Signature, VerifySignedDer) {
   auto key = NewKey();
   Bytes tbs = DerEncode(der_tag::kSequence, AsBytes("x"));
   Bytes sig = Sm2SignWithDefaultId(key, tbs).value();
-  EXPECT_TRUE(VerifySignedDer(AssembleSigned(tbs, Sm3WithSm2AlgorithmId(), sig), key.public_key(), "obj").ok());
+  EXPECT_TRUE(
+      VerifySignedDer(AssembleSigned(tbs, Sm3WithSm2AlgorithmId(), sig), key.public_key(), "obj").ok());
   Bytes ecdsa = HexDecode("300a06082a8648ce3d040302").value();
   auto st = VerifySignedDer(AssembleSigned(tbs, ecdsa, sig), key.public_key(), "obj");
   EXPECT_EQ(st.code(), Code::kUnsupported);
