@@ -23,6 +23,8 @@ void AddSm3Commands(CLI::App& app, Action* action);
 void AddSm4Commands(CLI::App& app, Action* action);
 void AddSm2Commands(CLI::App& app, Action* action);
 void AddSelfTestCommand(CLI::App& app, Action* action);
+// `sedun se ...`: the secure element client over PC/SC (se_*.cc).
+void AddSeCommands(CLI::App& app, Action* action);
 
 int ExitCodeFor(const Status& status);
 

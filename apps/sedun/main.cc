@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   sedun::cli::AddSm4Commands(app, &action);
   sedun::cli::AddSm2Commands(app, &action);
   sedun::cli::AddSelfTestCommand(app, &action);
+  sedun::cli::AddSeCommands(app, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
