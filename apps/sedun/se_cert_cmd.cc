@@ -6,7 +6,6 @@
 #include "base/file.h"
 #include "pki/certificate.h"
 #include "pki/name.h"
-#include "pki/pkcs7.h"
 #include "se_common.h"
 
 namespace sedun::cli::se {
@@ -28,19 +27,6 @@ Status WriteCertificate(const std::string& out, const Bytes& der, bool as_der) {
   if (as_der) return WriteOutput(out, der);
   SEDUN_ASSIGN_OR_RETURN(pki::Certificate cert, pki::Certificate::FromDer(der));
   return WriteOutput(out, AsBytes(cert.ToPem()));
-}
-
-// What IMPORT CERTIFICATE takes: one DER certificate, or a DER PKCS#7 bundle for a chain. Accepts a
-// certificate (PEM or DER), a PEM file of several certificates, or a PKCS#7 bundle (PEM or DER).
-Result<Bytes> LoadForImport(const std::string& path) {
-  SEDUN_ASSIGN_OR_RETURN(Bytes raw, ReadFile(path, 1 << 20));
-  if (auto bundle = pki::ParsePkcs7CertsOnly(raw); bundle.ok()) return pki::Pkcs7CertsOnlyToDer(*bundle);
-  auto certs = pki::LoadCertificates(raw);
-  if (!certs.ok()) return certs.status().Annotate(path);
-  if (certs->size() == 1) return (*certs)[0].ToDer();
-  pki::Pkcs7CertsOnly bundle;
-  bundle.certificates = std::move(*certs);
-  return pki::Pkcs7CertsOnlyToDer(bundle);
 }
 
 // "now", seconds since 1970, or YYYY-MM-DDTHH:MM:SSZ (UTC).
@@ -100,7 +86,7 @@ void AddImport(CLI::App* cert, Action* action) {
   cmd->callback([action, o] {
     *action = [o]() -> Status {
       SEDUN_ASSIGN_OR_RETURN(client::KeySlot slot, ParseSlot(o->s.slot));
-      SEDUN_ASSIGN_OR_RETURN(Bytes der, LoadForImport(o->file));
+      SEDUN_ASSIGN_OR_RETURN(Bytes der, LoadCertificateOrChain(o->file));
       SEDUN_ASSIGN_OR_RETURN(auto s, Session::Open(o->s.connect, Session::Need::kPin, o->s.pin_file));
       SEDUN_RETURN_IF_ERROR(s->client().ImportCertificate(o->s.container, slot, der));
       std::printf("certificate installed in %s\n", o->s.container.c_str());
@@ -137,30 +123,29 @@ void AddRead(CLI::App* cert, Action* action) {
     bool der = false;
   };
   auto o = std::make_shared<O>();
-  auto* cmd = cert->add_subcommand("read", "Find a certificate on the card by serial number or by a time it is "
-                                           "valid at; prints where it is kept");
+  auto* cmd = cert->add_subcommand("read", "Find a certificate on the card by serial number, a time it is valid "
+                                           "at, or both; prints where it is kept");
   AddConnectOptions(cmd, &o->connect);
-  auto* serial_opt = cmd->add_option("--serial", o->serial, "serial number in hex");
-  auto* at_opt = cmd->add_option("--at", o->at, "a time the certificate is valid at: now, seconds since 1970, or "
-                                            "YYYY-MM-DDTHH:MM:SSZ");
-  serial_opt->excludes(at_opt);
+  cmd->add_option("--serial", o->serial, "serial number in hex");
+  cmd->add_option("--at", o->at, "a time the certificate is valid at: now, seconds since 1970, or "
+                                 "YYYY-MM-DDTHH:MM:SSZ");
   cmd->add_option("--out", o->out, "also write the certificate to this file");
   cmd->add_flag("--der", o->der, "write DER instead of PEM");
   cmd->callback([action, o] {
     *action = [o]() -> Status {
-      if (o->serial.empty() == o->at.empty()) return InvalidArgument("give exactly one of --serial and --at");
-      std::optional<Bytes> serial;
+      if (o->serial.empty() && o->at.empty()) return InvalidArgument("give --serial, --at or both");
+      Bytes serial;
       std::optional<std::chrono::sys_seconds> at;
       if (!o->serial.empty()) {
-        auto s = HexDecode(o->serial);
-        if (!s.ok()) return s.status().Annotate("--serial");
-        serial = std::move(*s);
-      } else {
+        auto parsed = HexDecode(o->serial);
+        if (!parsed.ok()) return parsed.status().Annotate("--serial");
+        serial = std::move(*parsed);
+      }
+      if (!o->at.empty()) {
         SEDUN_ASSIGN_OR_RETURN(at, ParseTime(o->at));
       }
       SEDUN_ASSIGN_OR_RETURN(auto s, Session::Open(o->connect, Session::Need::kChannel));
-      SEDUN_ASSIGN_OR_RETURN(client::FoundCertificate found, serial ? s->client().ReadCertificateBySerial(*serial)
-                                                                    : s->client().ReadCertificateByTime(*at));
+      SEDUN_ASSIGN_OR_RETURN(client::FoundCertificate found, s->client().ReadCertificate(serial, at));
       std::printf("container: %s\nslot: %s\n", found.container.c_str(),
                   found.slot == client::KeySlot::kSign ? "sign" : "encrypt");
       if (auto parsed = pki::Certificate::FromDer(found.certificate); parsed.ok()) {

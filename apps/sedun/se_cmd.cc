@@ -3,6 +3,8 @@
 #include <cstdlib>
 
 #include "base/file.h"
+#include "pki/certificate.h"
+#include "pki/pkcs7.h"
 #include "se_common.h"
 
 namespace sedun::cli {
@@ -59,6 +61,17 @@ Result<client::KeySlot> ParseSlot(const std::string& text) {
   if (text == "sign" || text == "1" || text == "01") return client::KeySlot::kSign;
   if (text == "encrypt" || text == "enc" || text == "2" || text == "02") return client::KeySlot::kEncrypt;
   return InvalidArgument("--slot must be sign or encrypt");
+}
+
+Result<Bytes> LoadCertificateOrChain(const std::string& path) {
+  SEDUN_ASSIGN_OR_RETURN(Bytes raw, ReadFile(path, 1 << 20));
+  if (auto bundle = pki::ParsePkcs7CertsOnly(raw); bundle.ok()) return pki::Pkcs7CertsOnlyToDer(*bundle);
+  auto certs = pki::LoadCertificates(raw);
+  if (!certs.ok()) return certs.status().Annotate(path);
+  if (certs->size() == 1) return (*certs)[0].ToDer();
+  pki::Pkcs7CertsOnly bundle;
+  bundle.certificates = std::move(*certs);
+  return pki::Pkcs7CertsOnlyToDer(bundle);
 }
 
 Status PinCheckStatus(const client::PinCheck& check, const std::string& which) {

@@ -38,6 +38,10 @@ Result<scp::KeySet> ReadKeySet(const std::string& file, const std::string& optio
 Result<client::KeySlot> ParseSlot(const std::string& text);
 void AddSlotOption(CLI::App* cmd, std::string* slot);
 
+// What the card takes as `86` where a chain is allowed: one DER certificate, or a DER PKCS#7
+// bundle. Reads a certificate (PEM or DER), a PEM file of several, or a PKCS#7 bundle (PEM or DER).
+Result<Bytes> LoadCertificateOrChain(const std::string& path);
+
 // "wrong PIN, 2 tries left" as a failed verification (exit 1), from a PIN check's answer.
 Status PinCheckStatus(const client::PinCheck& check, const std::string& which);
 

@@ -5,7 +5,6 @@
 #include <cstdio>
 
 #include "base/file.h"
-#include "pki/certificate.h"
 #include "se_common.h"
 
 namespace sedun::cli::se {
@@ -87,7 +86,7 @@ void AddVerify(CLI::App* se, Action* action) {
                                            "(exit 0 valid, 1 invalid, 2 error)");
   AddConnectOptions(cmd, &o->connect);
   auto* container_opt = cmd->add_option("--container", o->container, "verify with this container's certificate");
-  auto* cert_opt = cmd->add_option("--cert", o->cert, "verify with this certificate (PEM or DER)");
+  auto* cert_opt = cmd->add_option("--cert", o->cert, "verify with this certificate (PEM or DER) or chain (PEM or PKCS#7)");
   container_opt->excludes(cert_opt);
   AddIdOptions(cmd, &o->id);
   cmd->add_option("--in", o->in, "message file (default: standard input)");
@@ -100,10 +99,7 @@ void AddVerify(CLI::App* se, Action* action) {
       SEDUN_ASSIGN_OR_RETURN(Bytes message, ReadInput(o->in));
       Bytes cert_der;
       if (!o->cert.empty()) {
-        SEDUN_ASSIGN_OR_RETURN(Bytes raw, ReadFile(o->cert, 1 << 20));
-        auto cert = pki::Certificate::Load(raw);
-        if (!cert.ok()) return cert.status().Annotate(o->cert);
-        cert_der = cert->ToDer();
+        SEDUN_ASSIGN_OR_RETURN(cert_der, LoadCertificateOrChain(o->cert));
       }
       SEDUN_ASSIGN_OR_RETURN(auto s, Session::Open(o->connect, Session::Need::kChannel));
       SEDUN_RETURN_IF_ERROR(o->cert.empty() ? s->client().VerifySignatureWithContainer(o->container, message, sig, id)
@@ -123,17 +119,15 @@ void AddEncrypt(CLI::App* se, Action* action) {
   auto* cmd = se->add_subcommand("encrypt", "SM2-encrypt a message in the card to a certificate it validates first "
                                             "(DER SM2Cipher)");
   AddConnectOptions(cmd, &o->connect);
-  cmd->add_option("--cert", o->cert, "recipient certificate (PEM or DER)")->required();
+  cmd->add_option("--cert", o->cert, "recipient certificate (PEM or DER) or chain (PEM or PKCS#7)")->required();
   cmd->add_option("--in", o->in, "plaintext file (default: standard input)");
   cmd->add_option("--out", o->out, "ciphertext file (default: standard output)");
   cmd->callback([action, o] {
     *action = [o]() -> Status {
-      SEDUN_ASSIGN_OR_RETURN(Bytes raw, ReadFile(o->cert, 1 << 20));
-      auto cert = pki::Certificate::Load(raw);
-      if (!cert.ok()) return cert.status().Annotate(o->cert);
+      SEDUN_ASSIGN_OR_RETURN(Bytes cert_der, LoadCertificateOrChain(o->cert));
       SEDUN_ASSIGN_OR_RETURN(Bytes plaintext, ReadInput(o->in));
       SEDUN_ASSIGN_OR_RETURN(auto s, Session::Open(o->connect, Session::Need::kChannel));
-      auto ct = s->client().Encrypt(cert->ToDer(), plaintext);
+      auto ct = s->client().Encrypt(cert_der, plaintext);
       SecureWipe(plaintext.data(), plaintext.size());
       if (!ct.ok()) return ct.status();
       return WriteOutput(o->out, *ct);

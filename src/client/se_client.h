@@ -136,10 +136,12 @@ class SeClient {
   // One DER certificate, or a DER PKCS#7 bundle holding the chain.
   Status ImportCertificate(std::string_view container, KeySlot slot, ByteView certificate_der);
   Result<Bytes> ExportCertificate(std::string_view container, KeySlot slot);
-  // `serial` as the certificate's unsigned big-endian bytes.
-  Result<FoundCertificate> ReadCertificateBySerial(ByteView serial);
-  // The first certificate valid at `at`.
-  Result<FoundCertificate> ReadCertificateByTime(std::chrono::sys_seconds at);
+  // The first certificate (container order, slot 01 before 02) with serial number `serial` (its
+  // unsigned big-endian bytes; empty: any) that is valid at `at` (nullopt: any time). At least one
+  // criterion is required. kNotFound when none matches.
+  Result<FoundCertificate> ReadCertificate(ByteView serial, std::optional<std::chrono::sys_seconds> at);
+  Result<FoundCertificate> ReadCertificateBySerial(ByteView serial) { return ReadCertificate(serial, std::nullopt); }
+  Result<FoundCertificate> ReadCertificateByTime(std::chrono::sys_seconds at) { return ReadCertificate({}, at); }
   Status DeleteCertificate(std::string_view container, KeySlot slot);
 
   // --- signatures and encryption (se_client_crypto.cc) ---

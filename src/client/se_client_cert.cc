@@ -50,24 +50,20 @@ Result<Bytes> SeClient::ExportCertificate(std::string_view container, KeySlot sl
   return ToBytes(der);
 }
 
-// READ CERTIFICATE 80 D4 00 00 { 8A serial } -> 81, 82, 86
-Result<FoundCertificate> SeClient::ReadCertificateBySerial(ByteView serial) {
-  if (serial.empty() || serial.size() > 20) return InvalidArgument("serial number must be 1 to 20 bytes");
+// READ CERTIFICATE 80 D4 00 00 { 8A serial and/or 8B time (8 bytes, seconds since 1970,
+// big-endian) } -> 81, 82, 86
+Result<FoundCertificate> SeClient::ReadCertificate(ByteView serial, std::optional<std::chrono::sys_seconds> at) {
+  if (serial.empty() && !at) return InvalidArgument("READ CERTIFICATE needs a serial number, a time or both");
+  if (serial.size() > 20) return InvalidArgument("serial number must be at most 20 bytes");
   apdu::TlvWriter w;
-  w.Add(tag::kSerialNumber, serial);
-  SEDUN_ASSIGN_OR_RETURN(Bytes data, w.Finish());
-  SEDUN_ASSIGN_OR_RETURN(Bytes answer, Call("READ CERTIFICATE", 0x80, 0xD4, 0x00, 0x00, data, true));
-  return codec::DecodeFoundCertificate(answer);
-}
-
-// READ CERTIFICATE 80 D4 00 00 { 8B time (8 bytes, seconds since 1970, big-endian) } -> 81, 82, 86
-Result<FoundCertificate> SeClient::ReadCertificateByTime(std::chrono::sys_seconds at) {
-  const int64_t seconds = at.time_since_epoch().count();
-  if (seconds < 0) return InvalidArgument("time must not be before 1970");
-  ByteWriter time;
-  time.PutU64(static_cast<uint64_t>(seconds));
-  apdu::TlvWriter w;
-  w.Add(tag::kTime, time.bytes());
+  if (!serial.empty()) w.Add(tag::kSerialNumber, serial);
+  if (at) {
+    const int64_t seconds = at->time_since_epoch().count();
+    if (seconds < 0) return InvalidArgument("time must not be before 1970");
+    ByteWriter time;
+    time.PutU64(static_cast<uint64_t>(seconds));
+    w.Add(tag::kTime, time.bytes());
+  }
   SEDUN_ASSIGN_OR_RETURN(Bytes data, w.Finish());
   SEDUN_ASSIGN_OR_RETURN(Bytes answer, Call("READ CERTIFICATE", 0x80, 0xD4, 0x00, 0x00, data, true));
   return codec::DecodeFoundCertificate(answer);

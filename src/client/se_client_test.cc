@@ -236,6 +236,10 @@ TEST_F(SeClientTest, Certificates) {
   ASSERT_TRUE(by_time.ok()) << by_time.status().ToString();
   EXPECT_EQ(by_time->slot, KeySlot::kEncrypt);
 
+  t_.Expect("80 D4 00 00 0E 8A 02 01 02 8B 08 00 00 00 00 65 00 00 00 00", std::string(kMain) + "82 01 01 86 03 30 01 00 90 00");
+  EXPECT_TRUE(client_.ReadCertificate(Bytes{0x01, 0x02}, std::chrono::sys_seconds(std::chrono::seconds(0x65000000))).ok());
+  EXPECT_EQ(client_.ReadCertificate({}, std::nullopt).status().code(), Code::kInvalidArgument);
+
   t_.Expect("80 D4 00 00 04 8A 02 01 02 00", "6A 88");
   EXPECT_EQ(client_.ReadCertificateBySerial(Bytes{0x01, 0x02}).status().code(), Code::kNotFound);
 
