@@ -63,11 +63,14 @@ Result<apdu::ResponseApdu> ApduSession::SendOnce(const apdu::CommandApdu& plain,
     return InvalidArgument("APDU session: CLA must be a plain basic-channel class (00 or 80)");
   }
   // The card joins at most 65535 bytes of chain (docs/apdu.md "Transport"), the most one extended
-  // APDU holds: refuse more before any part goes out rather than have the card drop the chain.
-  if (plain.data.size() > apdu::kMaxExtendedLc) {
-    return InvalidArgument("APDU session: command data over " + std::to_string(apdu::kMaxExtendedLc) + " bytes");
-  }
+  // APDU holds; one wrapped extended APDU holds less. Refuse more before anything goes out, rather
+  // than have the card drop the chain or the channel close on a failed wrap.
   const bool secure = channel_.open();
+  const size_t max_data = secure && options_.long_commands == LongCommands::kExtended ? scp::kMaxCommandData
+                                                                                      : apdu::kMaxExtendedLc;
+  if (plain.data.size() > max_data) {
+    return InvalidArgument("APDU session: command data over " + std::to_string(max_data) + " bytes");
+  }
   WipedCommands parts;
   apdu::CommandApdu command = plain;
   if (options_.long_commands == LongCommands::kExtended) {
@@ -75,7 +78,7 @@ Result<apdu::ResponseApdu> ApduSession::SendOnce(const apdu::CommandApdu& plain,
     if (command.ne == apdu::kMaxShortNe) command.ne = apdu::kMaxExtendedNe;
     parts.get().push_back(std::move(command));
   } else {
-    const size_t max_part = secure ? kMaxWrappedShortData : apdu::kMaxShortLc;
+    const size_t max_part = secure ? scp::kMaxShortCommandData : apdu::kMaxShortLc;
     auto split = apdu::SplitIntoChain(command, max_part);
     Wipe(command.data);
     if (!split.ok()) return split.status();

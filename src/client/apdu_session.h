@@ -31,10 +31,6 @@ struct SessionOptions {
   LongCommands long_commands = LongCommands::kChaining;
 };
 
-// Plain command data that fits one short APDU once wrapped: SM4-CBC padding (at least one byte, to
-// a multiple of 16) and the 8-byte C-MAC must stay within Lc 255, so 15 blocks less one byte.
-inline constexpr size_t kMaxWrappedShortData = 15 * 16 - 1;
-
 class ApduSession {
  public:
   explicit ApduSession(apdu::Transport& transport, SessionOptions options = {});

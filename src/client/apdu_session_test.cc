@@ -201,7 +201,7 @@ TEST(ApduSessionTest, SecureChannelWrapsEveryPartAndEveryGetResponse) {
     size_t plain_data = 0;
     for (const apdu::CommandApdu& c : card.plain()) {
       if (c.ins == 0x2A) {
-        EXPECT_LE(c.data.size(), kMaxWrappedShortData);
+        EXPECT_LE(c.data.size(), scp::kMaxShortCommandData);
         plain_data += c.data.size();
       }
     }
@@ -219,6 +219,17 @@ TEST(ApduSessionTest, SecureChannelExtendedMode) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->data.size(), 3000u);
   ASSERT_EQ(card.wire().size() - opened, 1u);
+}
+
+TEST(ApduSessionTest, SecureExtendedRefusesWhatCannotBeWrapped) {
+  MiniCard card(testing::TestKeys(), Echo3);
+  ApduSession s(card, SessionOptions{LongCommands::kExtended});
+  ASSERT_TRUE(s.OpenChannel(testing::TestKeys(), scp::kKvnClient).ok());
+  const size_t opened = card.wire().size();
+  auto r = s.Send(Command(0x80, 0x2A, Bytes(scp::kMaxCommandData + 1), 0));
+  EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(card.wire().size(), opened);
+  EXPECT_TRUE(s.channel_open());
 }
 
 TEST(ApduSessionTest, WrongKeysDoNotOpen) {

@@ -57,8 +57,10 @@ Result<PinCheck> SeClient::CallPin(std::string_view name, uint8_t ins, uint8_t p
   return StatusFromSw(response->sw, name);
 }
 
-// SELECT 00 A4 04 00 Lc AID 00: answers the FCI.
+// SELECT 00 A4 04 00 Lc AID 00: answers the FCI. Selecting starts a new session on the card,
+// closing its channel (docs/apdu.md "Transport"), so it goes plain and the host end closes too.
 Result<CardInfo> SeClient::Select() {
+  session_.CloseChannel();
   SEDUN_ASSIGN_OR_RETURN(Bytes fci, Call("SELECT", 0x00, 0xA4, 0x04, 0x00, kSeAid, true));
   return codec::DecodeFci(fci);
 }

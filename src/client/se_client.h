@@ -95,7 +95,8 @@ class SeClient {
   ApduSession& session() { return session_; }
 
   // --- card and channel (se_client.cc) ---
-  // SELECT by AID; kNotFound (6A82) when the card does not carry the application.
+  // SELECT by AID; kNotFound (6A82) when the card does not carry the application. Closes the
+  // secure channel, as the card does.
   Result<CardInfo> Select();
   // GET DATA 80 CA 00 01.
   Result<CardInfo> GetData();
@@ -110,6 +111,7 @@ class SeClient {
   Status PutServerCertificate(ByteView certificate_der);
   // Sets the user or administrator PIN and its retry limit (1-6).
   Status SetPin(PinRef pin, const SecretBytes& new_pin, uint8_t retry_limit);
+  // Ends personalisation; the card closes the issuer channel after it, and so does this call.
   Status FinishPersonalisation();
 
   // --- PINs (se_client_pin.cc) ---

@@ -50,9 +50,12 @@ Status SeClient::SetPin(PinRef pin, const SecretBytes& new_pin, uint8_t retry_li
   return Call("SET PIN", 0x80, 0xDA, 0x00, p2, data.view(), false).status();
 }
 
-// FINISH PERSONALISATION 80 DA 00 FF
+// FINISH PERSONALISATION 80 DA 00 FF. The card ends the issuer channel right after its answer
+// (docs/apdu.md "Secure channel"), so the host end closes with it.
 Status SeClient::FinishPersonalisation() {
-  return Call("FINISH PERSONALISATION", 0x80, 0xDA, 0x00, 0xFF, {}, false).status();
+  Status s = Call("FINISH PERSONALISATION", 0x80, 0xDA, 0x00, 0xFF, {}, false).status();
+  if (s.ok()) session_.CloseChannel();
+  return s;
 }
 
 }  // namespace sedun::client
