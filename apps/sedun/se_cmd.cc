@@ -30,7 +30,9 @@ void AddSlotOption(CLI::App* cmd, std::string* slot) {
   cmd->add_option("--slot", *slot, "key slot: sign (01) or encrypt (02)")->capture_default_str();
 }
 
-Result<SecretBytes> ReadPin(const std::string& file, const char* env, const std::string& option) {
+namespace {
+
+Result<SecretBytes> ReadPinRaw(const std::string& file, const char* env, const std::string& option) {
   if (file.empty()) {
     const char* value = std::getenv(env);
     if (value == nullptr || *value == '\0') {
@@ -46,6 +48,21 @@ Result<SecretBytes> ReadPin(const std::string& file, const char* env, const std:
   SecureWipe(raw.data(), raw.size());
   if (pin.empty()) return InvalidArgument(option + ": file holds no PIN");
   return pin;
+}
+
+// Checked here too, so that a PIN no card accepts is an input error before any reader is opened.
+Result<SecretBytes> CheckedPin(Result<SecretBytes> pin, const std::string& source) {
+  if (!pin.ok()) return pin;
+  if (pin->size() < client::kMinPinSize || pin->size() > client::kMaxPinSize) {
+    return InvalidArgument(source + ": a PIN is 6 to 16 bytes");
+  }
+  return pin;
+}
+
+}  // namespace
+
+Result<SecretBytes> ReadPin(const std::string& file, const char* env, const std::string& option) {
+  return CheckedPin(ReadPinRaw(file, env, option), file.empty() ? std::string(env) : option);
 }
 
 Result<scp::KeySet> ReadKeySet(const std::string& file, const std::string& option) {
