@@ -6,7 +6,6 @@
 #include <sys/stat.h>
 
 #include <ctime>
-#include <exception>
 
 #include "apdu/class_byte.h"
 #include "se/atr.h"
@@ -108,7 +107,7 @@ Bytes Card::Transmit(ByteView command_apdu) {
   ResponseApdu response;
   try {
     response = Process(command_apdu);
-  } catch (const std::exception&) {
+  } catch (...) {
     // A handler bug or memory exhaustion: the committed state is whatever the store holds, and
     // the session is ended because its keys and counters may be half updated.
     EndSession();
@@ -221,9 +220,8 @@ ResponseApdu Card::GetResponse(const CommandApdu& command) {
 // EXTERNAL AUTHENTICATE (84 82 level 00 10 cryptogram MAC): always MACed, never unwrapped as an
 // ordinary command. The answer is a plain 9000 (docs/apdu.md "Secure channel").
 ResponseApdu Card::ExternalAuthenticate(const CommandApdu& command) {
-  if (apdu::IsChained(command.cla) || apdu::WithoutChaining(command.cla) != 0x84) {
-    return Sw(apdu::kSwClaNotSupported);
-  }
+  if (apdu::IsChained(command.cla)) return Sw(apdu::kSwChainingNotSupported);
+  if (command.cla != 0x84) return Sw(apdu::kSwClaNotSupported);
   if (chainer_.in_chain()) {
     chainer_.Reset();
     return Sw(apdu::kSwLastCommandExpected);

@@ -218,8 +218,9 @@ ResponseApdu Card::Select(const CommandApdu& command) {
 // INITIALIZE UPDATE (80 50 KVN 00 08 host-challenge 00), docs/apdu.md "Secure channel". KVN 00
 // picks the set the lifecycle allows; 01 the issuer set (factory state only); 30 the client set
 // (after personalisation only). Another key version answers 6A88 (GlobalPlatform: referenced
-// data not found). A new INITIALIZE UPDATE closes any open channel.
+// data not found). A new INITIALIZE UPDATE closes any open channel, whether it succeeds or not.
 ResponseApdu Card::InitializeUpdate(const CommandApdu& command) {
+  CloseChannel();
   if (state_.lifecycle == Lifecycle::kTerminated) return Sw(apdu::kSwConditionsNotSatisfied);
   if (command.p2 != 0x00) return Sw(apdu::kSwIncorrectP1P2);
   if (command.data.size() != scp::kChallengeSize) return Sw(apdu::kSwWrongLength);
@@ -229,7 +230,6 @@ ResponseApdu Card::InitializeUpdate(const CommandApdu& command) {
   const SecretBytes* keys = nullptr;
   if (kvn == scp::kKvnIssuer && factory) keys = &state_.issuer_keys;
   if (kvn == scp::kKvnClient && !factory) keys = &state_.client_keys;
-  CloseChannel();
   if (keys == nullptr) return Sw(apdu::kSwReferencedDataNotFound);
   Result<scp::KeySet> key_set = scp::KeySet::FromBytes(keys->view());
   if (!key_set.ok()) return Sw(apdu::kSwUnknown);

@@ -133,6 +133,28 @@ TEST_F(PersonalisedCard, SensitiveCommandsNeedTheChannel) {
   EXPECT_EQ(Send(ListContainersCmd()), apdu::kSwOk);
 }
 
+TEST_F(PersonalisedCard, GetResponseUnderSecureMessaging) {
+  ASSERT_EQ(Open(), apdu::kSwOk);
+  const Bytes full = host_->Send(GetDataCmd()).data;
+  ASSERT_FALSE(full.empty());
+  // Le 4: the pieces come through wrapped GET RESPONSEs (TestHost wraps each one).
+  ResponseApdu pieces = host_->Send(Cmd(0x80, 0xCA, 0x00, 0x01, {}, 4));
+  EXPECT_EQ(pieces.sw, apdu::kSwOk);
+  EXPECT_EQ(pieces.data, full);
+  // A plain GET RESPONSE for a wrapped answer would leak it: the channel closes.
+  ResponseApdu first = host_->Exchange(Cmd(0x80, 0xCA, 0x00, 0x01, {}, 4));
+  ASSERT_EQ(first.sw1(), 0x61);
+  EXPECT_EQ(host_->Wire(Cmd(0x00, 0xC0, 0x00, 0x00, {}, 4)).sw, apdu::kSwSecurityNotSatisfied);
+  EXPECT_EQ(host_->Exchange(ListContainersCmd()).sw, apdu::kSwSecurityNotSatisfied);
+  host_->channel().Close();
+  // Plain answers may be fetched plain with the channel open.
+  ASSERT_EQ(Open(), apdu::kSwOk);
+  ResponseApdu plain_first = host_->Wire(Cmd(0x80, 0xCA, 0x00, 0x01, {}, 4));
+  ASSERT_EQ(plain_first.sw1(), 0x61);
+  EXPECT_EQ(host_->Wire(Cmd(0x00, 0xC0, 0x00, 0x00, {}, 4)).data.size(), 4u);
+  EXPECT_EQ(Send(ListContainersCmd()), apdu::kSwOk);
+}
+
 TEST_F(PersonalisedCard, PinStateFollowsTheSession) {
   ASSERT_EQ(Open(), apdu::kSwOk);
   ASSERT_EQ(Send(VerifyCmd(kUserPin)), apdu::kSwOk);
