@@ -43,6 +43,7 @@ class FileCardStore final : public CardStore {
  public:
   explicit FileCardStore(std::string path) : path_(std::move(path)) {}
 
+  // Also removes "<image>.tmp.<pid>" files left by commits whose process died (see card_store.cc).
   Result<SecretBytes> Load() override;
   // WriteFileAtomic with mode 0600: the image holds the card's keys.
   Status Commit(ByteView image) override;
