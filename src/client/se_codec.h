@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "apdu/security_service.h"
 #include "apdu/tlv.h"
 #include "base/bytes.h"
 #include "base/secret.h"
@@ -22,35 +23,7 @@
 
 namespace sedun::client::codec {
 
-namespace tag {
-inline constexpr apdu::Tag kContainerName = 0x81;
-inline constexpr apdu::Tag kKeySlot = 0x82;
-inline constexpr apdu::Tag kUserId = 0x83;
-inline constexpr apdu::Tag kData = 0x84;
-inline constexpr apdu::Tag kSignature = 0x85;
-inline constexpr apdu::Tag kCertificate = 0x86;
-inline constexpr apdu::Tag kPublicKey = 0x87;
-inline constexpr apdu::Tag kCiphertext = 0x88;
-inline constexpr apdu::Tag kSubject = 0x89;
-inline constexpr apdu::Tag kSerialNumber = 0x8A;
-inline constexpr apdu::Tag kTime = 0x8B;
-inline constexpr apdu::Tag kEnvelope = 0x8C;
-inline constexpr apdu::Tag kServerSignature = 0x8D;
-inline constexpr apdu::Tag kPin = 0x91;
-inline constexpr apdu::Tag kNewPin = 0x92;
-inline constexpr apdu::Tag kRetryLimit = 0x93;
-inline constexpr apdu::Tag kKeySet = 0x94;
-inline constexpr apdu::Tag kLifecycle = 0x95;
-inline constexpr apdu::Tag kCardSerial = 0x96;
-inline constexpr apdu::Tag kTriesLeft = 0x97;
-inline constexpr apdu::Tag kFreeSpace = 0x98;
-inline constexpr apdu::Tag kAdminTriesLeft = 0x99;
-inline constexpr apdu::Tag kContainerEntry = 0xA0;
-// SELECT's FCI template (ISO 7816-4): 6F { 84 DF name, A5 proprietary }.
-inline constexpr apdu::Tag kFci = 0x6F;
-inline constexpr apdu::Tag kDfName = 0x84;
-inline constexpr apdu::Tag kFciProprietary = 0xA5;
-}  // namespace tag
+namespace tag = apdu::sss::tag;
 
 // Input checks made before anything is sent, so that a bad argument never costs a PIN try.
 Status CheckPin(const SecretBytes& pin, std::string_view what);

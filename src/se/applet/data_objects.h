@@ -6,26 +6,12 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "apdu/security_service.h"
 #include "apdu/tlv.h"
 
 namespace sedun::se::applet {
 
-namespace tag {
-inline constexpr apdu::Tag kContainerName = 0x81;
-inline constexpr apdu::Tag kKeySlot = 0x82;
-inline constexpr apdu::Tag kUserId = 0x83;
-inline constexpr apdu::Tag kData = 0x84;
-inline constexpr apdu::Tag kSignature = 0x85;
-inline constexpr apdu::Tag kCertificate = 0x86;
-inline constexpr apdu::Tag kPublicKey = 0x87;
-inline constexpr apdu::Tag kCiphertext = 0x88;
-inline constexpr apdu::Tag kSubject = 0x89;
-inline constexpr apdu::Tag kSerialNumber = 0x8A;
-inline constexpr apdu::Tag kTime = 0x8B;
-inline constexpr apdu::Tag kEnvelope = 0x8C;
-inline constexpr apdu::Tag kServerSignature = 0x8D;
-inline constexpr apdu::Tag kContainerEntry = 0xA0;
-}  // namespace tag
+namespace tag = apdu::sss::tag;
 
 // Container names: 1-32 bytes of UTF-8 (docs/apdu.md, tag 81).
 inline constexpr size_t kMaxContainerNameSize = 32;

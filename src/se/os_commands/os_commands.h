@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "apdu/apdu.h"
+#include "apdu/security_service.h"
 #include "apdu/tlv.h"
 #include "base/bytes.h"
 #include "se/card_state.h"
@@ -38,18 +39,7 @@ struct OsCommand {
 std::span<const OsCommand> OsCommands();
 
 // Data objects of the OS commands (docs/apdu.md "Data objects").
-namespace os_tag {
-inline constexpr apdu::Tag kCertificate = 0x86;
-inline constexpr apdu::Tag kPin = 0x91;
-inline constexpr apdu::Tag kNewPin = 0x92;
-inline constexpr apdu::Tag kRetryLimit = 0x93;
-inline constexpr apdu::Tag kKeySet = 0x94;
-inline constexpr apdu::Tag kLifecycle = 0x95;
-inline constexpr apdu::Tag kCardSerial = 0x96;
-inline constexpr apdu::Tag kTriesLeft = 0x97;
-inline constexpr apdu::Tag kFreeSpace = 0x98;
-inline constexpr apdu::Tag kAdminTriesLeft = 0x99;
-}  // namespace os_tag
+namespace os_tag = apdu::sss::tag;
 
 // get_data.cc
 apdu::ResponseApdu GetData(CommandContext& ctx, const apdu::CommandApdu& command);
