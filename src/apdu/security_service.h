@@ -1,12 +1,18 @@
 // The wire constants of the SE security service application shared by the card (src/se) and its
-// client (src/client): the data-object tags of docs/apdu.md "Data objects". One
+// client (src/client): the AID and the data-object tags of docs/apdu.md "Data objects". One
 // definition, so that the two ends cannot drift apart.
 // Thread-safety: constants.
 #pragma once
 
+#include <array>
+#include <cstdint>
+
 #include "apdu/tlv.h"
 
 namespace sedun::apdu::sss {
+
+// The application identifier: F0 53 45 44 55 4E 01 ("SEDUN" under a proprietary F0 RID, version 01).
+inline constexpr std::array<uint8_t, 7> kAid = {0xF0, 0x53, 0x45, 0x44, 0x55, 0x4E, 0x01};
 
 namespace tag {
 inline constexpr Tag kContainerName = 0x81;

@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "apdu/security_service.h"
 #include "base/bytes.h"
 #include "base/secret.h"
 #include "base/status.h"
@@ -33,7 +34,7 @@
 namespace sedun::client {
 
 // The application's AID (docs/apdu.md "The security service application").
-inline constexpr std::array<uint8_t, 7> kSeAid = {0xF0, 0x53, 0x45, 0x44, 0x55, 0x4E, 0x01};
+inline constexpr const auto& kSeAid = apdu::sss::kAid;
 
 inline constexpr size_t kMinPinSize = 6;  // T/HBPFS: 6-16 characters
 inline constexpr size_t kMaxPinSize = 16;

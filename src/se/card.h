@@ -28,6 +28,7 @@
 
 #include "apdu/apdu.h"
 #include "apdu/chaining.h"
+#include "apdu/security_service.h"
 #include "base/bytes.h"
 #include "base/secret.h"
 #include "base/status.h"
@@ -40,7 +41,7 @@
 namespace sedun::se {
 
 // The application's AID (docs/apdu.md "The security service application").
-inline constexpr uint8_t kApplicationAid[] = {0xF0, 0x53, 0x45, 0x44, 0x55, 0x4E, 0x01};
+inline constexpr const auto& kApplicationAid = apdu::sss::kAid;
 
 // What Card::Create hands back: the new card's serial and its issuer key set (KVN 01), which the
 // personalisation terminal needs to open the first channel. The card keeps its own copy.
