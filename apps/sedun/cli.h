@@ -28,6 +28,14 @@ void AddSeCommands(CLI::App& app, Action* action);
 
 int ExitCodeFor(const Status& status);
 
+// --id ASCII / --hexid HEX: the SM2 signer ID hashed into ZA (GM/T 0009 §8).
+struct IdOptions {
+  std::string id, hexid;
+};
+void AddIdOptions(CLI::App* cmd, IdOptions* o, const std::string& default_note);
+// The ID given, or empty when neither option was used (the caller picks the default).
+Result<Bytes> ResolveId(const IdOptions& o);
+
 // Input from a file, or standard input for "-" or an empty path.
 Result<Bytes> ReadInput(const std::string& path);
 // Output to a file (written atomically, with `mode`), or standard output for "-" or empty.

@@ -15,6 +15,22 @@ int ExitCodeFor(const Status& status) {
   return 2;
 }
 
+void AddIdOptions(CLI::App* cmd, IdOptions* o, const std::string& default_note) {
+  auto* id = cmd->add_option("--id", o->id, "signer's user ID, ASCII (default: " + default_note + ")");
+  auto* hexid = cmd->add_option("--hexid", o->hexid, "signer's user ID in hex");
+  id->excludes(hexid);
+}
+
+Result<Bytes> ResolveId(const IdOptions& o) {
+  if (!o.hexid.empty()) {
+    auto id = HexDecode(o.hexid);
+    if (!id.ok()) return id.status().Annotate("--hexid");
+    if (id->empty()) return InvalidArgument("--hexid must not be empty");
+    return id;
+  }
+  return ToBytes(AsBytes(o.id));
+}
+
 Result<Bytes> ReadInput(const std::string& path) {
   if (path.empty() || path == "-") return ReadStdin();
   return ReadFile(path);

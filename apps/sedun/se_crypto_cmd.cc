@@ -10,26 +10,6 @@
 namespace sedun::cli::se {
 namespace {
 
-struct IdOptions {
-  std::string id, hexid;
-};
-
-void AddIdOptions(CLI::App* cmd, IdOptions* o) {
-  auto* id = cmd->add_option("--id", o->id, "signer's user ID, ASCII (default: the card's, 1234567812345678)");
-  auto* hexid = cmd->add_option("--hexid", o->hexid, "signer's user ID in hex");
-  id->excludes(hexid);
-}
-
-// Empty when neither is given: the card then uses the default ID.
-Result<Bytes> ResolveId(const IdOptions& o) {
-  if (!o.hexid.empty()) {
-    auto id = HexDecode(o.hexid);
-    if (!id.ok()) return id.status().Annotate("--hexid");
-    return id;
-  }
-  return ToBytes(AsBytes(o.id));
-}
-
 struct KeyOptions {
   ConnectOptions connect;
   std::string pin_file, container, in = "-", out = "-";
@@ -54,7 +34,7 @@ void AddSign(CLI::App* se, Action* action) {
       "sign", "Sign a message with a container's signature key (DER SM2 signature over SM3(ZA || M)); with "
               "--server-sig the card first checks the server's signature over the message (film-shield)");
   AddKeyOptions(cmd, &o->k, "message file (default: standard input)", "signature file (default: standard output)");
-  AddIdOptions(cmd, &o->id);
+  AddIdOptions(cmd, &o->id, "the card's, 1234567812345678");
   cmd->add_option("--server-sig", o->server_sig,
                   "DER signature of the message by the server certificate stored at personalisation");
   cmd->callback([action, o] {
@@ -88,7 +68,7 @@ void AddVerify(CLI::App* se, Action* action) {
   auto* container_opt = cmd->add_option("--container", o->container, "verify with this container's certificate");
   auto* cert_opt = cmd->add_option("--cert", o->cert, "verify with this certificate (PEM or DER) or chain (PEM or PKCS#7)");
   container_opt->excludes(cert_opt);
-  AddIdOptions(cmd, &o->id);
+  AddIdOptions(cmd, &o->id, "the card's, 1234567812345678");
   cmd->add_option("--in", o->in, "message file (default: standard input)");
   cmd->add_option("--sig", o->sig, "DER signature file")->required();
   cmd->callback([action, o] {

@@ -13,25 +13,11 @@
 namespace sedun::cli {
 namespace {
 
-struct IdOptions {
-  std::string id, hexid;
-};
-
-void AddIdOptions(CLI::App* cmd, IdOptions* o) {
-  auto* id = cmd->add_option("--id", o->id, "signer's user ID, ASCII (default 1234567812345678)");
-  auto* hexid = cmd->add_option("--hexid", o->hexid, "signer's user ID in hex");
-  id->excludes(hexid);
-}
-
-Result<Bytes> ResolveId(const IdOptions& o) {
-  if (!o.hexid.empty()) {
-    auto id = HexDecode(o.hexid);
-    if (!id.ok()) return id.status().Annotate("--hexid");
-    if (id->empty()) return InvalidArgument("--hexid must not be empty");
-    return id;
-  }
-  if (!o.id.empty()) return ToBytes(AsBytes(o.id));
-  return ToBytes(crypto::kSm2DefaultId);
+// The ID given, or the GM/T 0009 §10 default.
+Result<Bytes> IdOrDefault(const IdOptions& o) {
+  SEDUN_ASSIGN_OR_RETURN(Bytes id, ResolveId(o));
+  if (id.empty()) return ToBytes(crypto::kSm2DefaultId);
+  return id;
 }
 
 Result<crypto::Sm2PrivateKey> LoadPrivateKey(const std::string& path) {
@@ -108,12 +94,12 @@ void AddSign(CLI::App* sm2, Action* action) {
   auto o = std::make_shared<O>();
   auto* cmd = sm2->add_subcommand("sign", "Sign a file with SM3withSM2 (DER signature)");
   cmd->add_option("--key", o->key, "private key (PKCS#8 or SEC1, PEM or DER)")->required();
-  AddIdOptions(cmd, &o->id);
+  AddIdOptions(cmd, &o->id, "1234567812345678");
   cmd->add_option("--in", o->in, "message file (default: standard input)");
   cmd->add_option("--out", o->out, "signature file (default: standard output)");
   cmd->callback([action, o] {
     *action = [o]() -> Status {
-      SEDUN_ASSIGN_OR_RETURN(Bytes id, ResolveId(o->id));
+      SEDUN_ASSIGN_OR_RETURN(Bytes id, IdOrDefault(o->id));
       SEDUN_ASSIGN_OR_RETURN(crypto::Sm2PrivateKey key, LoadPrivateKey(o->key));
       SEDUN_ASSIGN_OR_RETURN(crypto::Sm3Digest e, DigestFile(key.public_key(), id, o->in));
       SEDUN_ASSIGN_OR_RETURN(Bytes sig, crypto::Sm2SignDigest(key, e));
@@ -133,12 +119,12 @@ void AddVerify(CLI::App* sm2, Action* action) {
   auto* cert = cmd->add_option("--cert", o->cert, "signer's certificate (PEM or DER); its key is used, "
                                                   "the certificate itself is not validated here");
   pub->excludes(cert);
-  AddIdOptions(cmd, &o->id);
+  AddIdOptions(cmd, &o->id, "1234567812345678");
   cmd->add_option("--in", o->in, "message file (default: standard input)");
   cmd->add_option("--sig", o->sig, "DER signature file")->required();
   cmd->callback([action, o] {
     *action = [o]() -> Status {
-      SEDUN_ASSIGN_OR_RETURN(Bytes id, ResolveId(o->id));
+      SEDUN_ASSIGN_OR_RETURN(Bytes id, IdOrDefault(o->id));
       SEDUN_ASSIGN_OR_RETURN(crypto::Sm2PublicKey key, LoadPublicKey(o->pubkey, o->cert));
       SEDUN_ASSIGN_OR_RETURN(Bytes sig, ReadFile(o->sig, 4096));
       // A signature that does not even parse is an input error (exit 2), not an invalid one.
