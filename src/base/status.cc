@@ -17,6 +17,8 @@ std::string_view CodeName(Code code) {
     case Code::kUnsupported: return "unsupported";
     case Code::kCrypto: return "crypto error";
     case Code::kIo: return "i/o error";
+    case Code::kAborted: return "aborted";
+    case Code::kUnavailable: return "unavailable";
     case Code::kInternal: return "internal error";
   }
   return "unknown";

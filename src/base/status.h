@@ -29,6 +29,8 @@ enum class Code {
   kUnsupported,         // valid but not implemented (algorithm, mode, option)
   kCrypto,              // the crypto library failed for a reason other than verification
   kIo,                  // file or network I/O failed
+  kAborted,             // a concurrent change won (transaction conflict, busy database): retry
+  kUnavailable,         // a required service (database, peer) cannot be reached now
   kInternal,            // a bug: an invariant did not hold
 };
 
@@ -67,6 +69,8 @@ inline Status ResourceExhausted(std::string m) { return {Code::kResourceExhauste
 inline Status Unsupported(std::string m) { return {Code::kUnsupported, std::move(m)}; }
 inline Status CryptoError(std::string m) { return {Code::kCrypto, std::move(m)}; }
 inline Status IoError(std::string m) { return {Code::kIo, std::move(m)}; }
+inline Status Aborted(std::string m) { return {Code::kAborted, std::move(m)}; }
+inline Status Unavailable(std::string m) { return {Code::kUnavailable, std::move(m)}; }
 inline Status Internal(std::string m) { return {Code::kInternal, std::move(m)}; }
 
 // Result<T> holds either a T or a non-OK Status.

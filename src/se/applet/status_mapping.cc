@@ -27,6 +27,8 @@ uint16_t StatusToSw(const Status& status, const SwChoices& choices) {
       return apdu::kSwNotEnoughMemory;
     case Code::kIo:
       return apdu::kSwMemoryFailure;
+    case Code::kAborted:
+    case Code::kUnavailable:
     case Code::kCrypto:
     case Code::kInternal:
       return apdu::kSwUnknown;

@@ -25,7 +25,7 @@ struct SwChoices {
 // Status code -> status word:
 //   kOk 9000; kMalformed, kInvalidArgument, kUnsupported 6A80; kVerifyFailed per SwChoices;
 //   kNotFound 6A88; kAlreadyExists 6A89; kPermissionDenied 6982; kFailedPrecondition 6985;
-//   kResourceExhausted 6A84; kIo 6581; kCrypto, kInternal 6F00.
+//   kResourceExhausted 6A84; kIo 6581; kAborted, kUnavailable, kCrypto, kInternal 6F00.
 uint16_t StatusToSw(const Status& status, const SwChoices& choices = {});
 
 using CommandBody = Result<Bytes> (*)(CommandContext& ctx, ByteView data);
