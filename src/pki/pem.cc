@@ -1,6 +1,8 @@
 // PEM codec.
 #include "pki/pem.h"
 
+#include "base/base64.h"
+
 #include <array>
 #include <cstdint>
 
@@ -13,17 +15,6 @@ constexpr std::string_view kEnd = "-----END ";
 constexpr std::string_view kDashes = "-----";
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-int Base64Value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
 // RFC 7468 §3: label characters are printable ASCII except '-', with single inner spaces.
 bool ValidLabel(std::string_view label) {
   if (label.empty() || label.front() == ' ' || label.back() == ' ') return false;
@@ -33,45 +24,6 @@ bool ValidLabel(std::string_view label) {
     if (c == ' ' && label[i + 1] == ' ') return false;
   }
   return true;
-}
-
-// Decodes base64 text (whitespace ignored) into `out`. Canonical only: length a multiple of 4
-// after whitespace removal, padding only at the end, unused bits of the last quantum zero.
-Status Base64Decode(std::string_view text, SecretBytes* out) {
-  SecretBytes result;
-  uint32_t acc = 0;
-  int nchars = 0;
-  int pad = 0;
-  for (char c : text) {
-    if (IsSpace(c)) continue;
-    if (c == '=') {
-      ++pad;
-      if (pad > 2) return Malformed("PEM: too much base64 padding");
-      acc <<= 6;
-      ++nchars;
-    } else {
-      int v = Base64Value(c);
-      if (v < 0) return Malformed("PEM: invalid base64 character");
-      if (pad != 0) return Malformed("PEM: base64 data after padding");
-      acc = (acc << 6) | static_cast<uint32_t>(v);
-      ++nchars;
-    }
-    if (nchars == 4) {
-      std::array<uint8_t, 3> b = {static_cast<uint8_t>(acc >> 16), static_cast<uint8_t>(acc >> 8),
-                                  static_cast<uint8_t>(acc)};
-      size_t keep = 3 - static_cast<size_t>(pad);
-      if (pad == 1 && b[2] != 0) return Malformed("PEM: non-canonical base64");
-      if (pad == 2 && b[1] != 0) return Malformed("PEM: non-canonical base64");
-      result.Append(ByteView(b.data(), keep));
-      b.fill(0);
-      acc = 0;
-      nchars = 0;
-      if (pad != 0) pad = 3;  // any further character is an error
-    }
-  }
-  if (nchars != 0) return Malformed("PEM: base64 length is not a multiple of 4");
-  *out = std::move(result);
-  return Status::Ok();
 }
 
 // Finds the next "-----BEGIN " at the start of a line, from `pos`.
@@ -108,7 +60,7 @@ Result<PemBlock> DecodeAt(std::string_view text, size_t begin, size_t* next) {
   if (b64.find(kBegin) != std::string_view::npos) return Malformed("PEM: nested BEGIN line");
   PemBlock block;
   block.label = std::string(label);
-  SEDUN_RETURN_IF_ERROR(Base64Decode(b64, &block.der));
+  SEDUN_RETURN_IF_ERROR(Base64DecodeInto(b64, Base64Whitespace::kSkip, "PEM", &block.der));
   if (block.der.empty()) return Malformed("PEM: empty " + block.label + " block");
   *next = end + end_line.size();
   return block;
