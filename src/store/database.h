@@ -11,6 +11,11 @@
 //   SQL the engine rejects               -> kInternal (a bug in the role, not bad user input)
 // Messages name the statement's role, never the bound values (they may be secrets).
 //
+// Portable SQL: column types BIGINT (integers, also for times as Unix seconds), TEXT and BYTEA
+// (bytes; SQLite stores them as blobs); a placeholder whose type the statement does not fix
+// (e.g. `$1 IS NULL`) needs CAST($1 AS TEXT) on PostgreSQL. PostgreSQL's BOOLEAN and integer
+// NUMERIC results (SUM of BIGINT) come back as integers.
+//
 // Thread-safety: a Database is shared by all threads (engines pool connections); a Transaction
 // belongs to one thread at a time.
 #pragma once
@@ -85,9 +90,12 @@ struct DatabaseOptions {
   // "sqlite:<path>" (or a bare path ending in .db/.sqlite), or a PostgreSQL connection string:
   // "postgresql://user@host:port/db?..." or "host=... dbname=...".
   std::string url;
-  int pool_size = 8;              // PostgreSQL connections kept open
+  int pool_size = 8;              // connections kept open at most (each engine)
   int busy_timeout_ms = 5000;     // SQLite busy handler; PostgreSQL lock_timeout
   int connect_timeout_s = 5;
+  // Both engines keep at most pool_size connections (SQLite opens them on demand). Begin() waits
+  // this long for a free one when all are in use, then fails with kUnavailable.
+  int pool_wait_ms = 5000;
 };
 
 Result<std::unique_ptr<Database>> OpenDatabase(const DatabaseOptions& options);
