@@ -210,10 +210,10 @@ std::string ServerConfig::DatabaseUrl() const {
   return database_url.empty() ? "sqlite:" + Join(data_dir, "sedun.db") : database_url;
 }
 std::string ServerConfig::TlsCertPath() const {
-  return tls_cert.empty() ? Join(data_dir, "tls/server.crt") : tls_cert;
+  return tls_cert.empty() ? Join(data_dir, "tls/tls-cert.pem") : tls_cert;
 }
 std::string ServerConfig::TlsKeyPath() const {
-  return tls_key.empty() ? Join(data_dir, "tls/server.key") : tls_key;
+  return tls_key.empty() ? Join(data_dir, "tls/tls-key.pem") : tls_key;
 }
 std::string ServerConfig::OperatorTokenPath() const {
   return operator_token_file.empty() ? Join(data_dir, "operator.token") : operator_token_file;

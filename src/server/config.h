@@ -28,7 +28,7 @@ struct ServerConfig {
   // [server]
   std::vector<std::string> listen = {"127.0.0.1:8443", "[::1]:8443"};
   std::vector<std::string> public_listen = {"127.0.0.1:8080", "[::1]:8080"};
-  std::string tls_cert;  // empty: <data_dir>/tls/server.crt, made self-signed on first start
+  std::string tls_cert;  // empty: <data_dir>/tls/tls-cert.pem, made self-signed on first start
   std::string tls_key;
   std::string client_ca;          // PEM bundle that client certificates must chain to
   std::string client_auth = "none";  // none | optional | require (JR/T 0093.6 7.5.10.1)
