@@ -122,15 +122,29 @@ R GuardedTransaction::Track(R result) {
   return result;
 }
 
+// PostgreSQL text cannot hold NUL; refusing it on both engines keeps SQLite data portable.
+static Status CheckParams(const std::vector<Value>& params) {
+  for (size_t i = 0; i < params.size(); ++i) {
+    const auto* s = std::get_if<std::string>(&params[i]);
+    if (s != nullptr && s->find('\0') != std::string::npos) {
+      return InvalidArgument("text parameter $" + std::to_string(i + 1) +
+                             " contains a NUL character (store it as bytes)");
+    }
+  }
+  return Status::Ok();
+}
+
 Result<std::vector<Row>> GuardedTransaction::Query(std::string_view sql,
                                                    const std::vector<Value>& params) {
   SEDUN_RETURN_IF_ERROR(Usable());
+  SEDUN_RETURN_IF_ERROR(Track(CheckParams(params)));
   return Track(DoQuery(sql, params));
 }
 
 Result<int64_t> GuardedTransaction::Execute(std::string_view sql,
                                             const std::vector<Value>& params) {
   SEDUN_RETURN_IF_ERROR(Usable());
+  SEDUN_RETURN_IF_ERROR(Track(CheckParams(params)));
   return Track(DoExecute(sql, params));
 }
 

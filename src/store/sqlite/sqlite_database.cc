@@ -14,11 +14,9 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
-#include <condition_variable>
 #include <cstring>
-#include <mutex>
 
+#include "store/connection_pool.h"
 #include "store/engine_internal.h"
 
 namespace sedun::store::internal {
@@ -172,74 +170,21 @@ Result<std::vector<Row>> Run(sqlite3* db, std::string_view sql, const std::vecto
   return rows;
 }
 
-class Pool : public std::enable_shared_from_this<Pool> {
- public:
-  Pool(std::string path, const DatabaseOptions& o) : path_(std::move(path)), options_(o) {}
+// Opens one connection with the per-connection settings (the journal mode is per file).
+Result<ConnPtr> OpenConnection(const std::string& path, int busy_timeout_ms) {
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                           nullptr);
+  ConnPtr db(raw);
+  if (rc != SQLITE_OK) return SqliteError(db.get(), rc, "open " + path);
+  sqlite3_extended_result_codes(db.get(), 1);
+  sqlite3_busy_timeout(db.get(), busy_timeout_ms);
+  SEDUN_RETURN_IF_ERROR(Exec(db.get(), "PRAGMA synchronous=FULL", "set synchronous"));
+  SEDUN_RETURN_IF_ERROR(Exec(db.get(), "PRAGMA foreign_keys=ON", "enable foreign keys"));
+  return db;
+}
 
-  Result<ConnPtr> Open() const {
-    sqlite3* raw = nullptr;
-    int rc = sqlite3_open_v2(path_.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                             nullptr);
-    ConnPtr db(raw);
-    if (rc != SQLITE_OK) return SqliteError(db.get(), rc, "open " + path_);
-    sqlite3_extended_result_codes(db.get(), 1);
-    sqlite3_busy_timeout(db.get(), options_.busy_timeout_ms);
-    SEDUN_RETURN_IF_ERROR(Exec(db.get(), "PRAGMA synchronous=FULL", "set synchronous"));
-    SEDUN_RETURN_IF_ERROR(Exec(db.get(), "PRAGMA foreign_keys=ON", "enable foreign keys"));
-    return db;
-  }
-
-  Result<ConnPtr> Acquire() {
-    std::unique_lock lock(mu_);
-    auto deadline = std::chrono::steady_clock::now() +
-                    std::chrono::milliseconds(options_.pool_wait_ms);
-    while (idle_.empty() && open_ >= options_.pool_size) {
-      if (cv_.wait_until(lock, deadline) == std::cv_status::timeout &&
-          idle_.empty() && open_ >= options_.pool_size) {
-        return Unavailable("sqlite: all " + std::to_string(options_.pool_size) +
-                           " connections busy for " + std::to_string(options_.pool_wait_ms) +
-                           " ms");
-      }
-    }
-    if (!idle_.empty()) {
-      ConnPtr c = std::move(idle_.back());
-      idle_.pop_back();
-      return c;
-    }
-    ++open_;
-    lock.unlock();
-    Result<ConnPtr> c = Open();
-    if (!c.ok()) Release(nullptr);
-    return c;
-  }
-
-  // Returns a connection to the pool; nullptr gives its slot back (closed or never opened).
-  void Release(ConnPtr c) {
-    {
-      std::lock_guard lock(mu_);
-      if (c != nullptr) {
-        idle_.push_back(std::move(c));
-      } else {
-        --open_;
-      }
-    }
-    cv_.notify_one();
-  }
-
-  void AddIdle(ConnPtr c) {
-    std::lock_guard lock(mu_);
-    ++open_;
-    idle_.push_back(std::move(c));
-  }
-
- private:
-  const std::string path_;
-  const DatabaseOptions options_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<ConnPtr> idle_;
-  int open_ = 0;  // idle plus leased
-};
+using Pool = ConnectionPool<ConnPtr>;
 
 class SqliteTransaction final : public GuardedTransaction {
  public:
@@ -317,8 +262,10 @@ Result<std::unique_ptr<Database>> OpenSqliteDatabase(const std::string& path,
   if (fd < 0) return IoError("sqlite: cannot open " + path + ": " + std::strerror(errno));
   ::close(fd);
 
-  auto pool = std::make_shared<Pool>(path, options);
-  SEDUN_ASSIGN_OR_RETURN(ConnPtr first, pool->Open());
+  int busy_ms = options.busy_timeout_ms;
+  auto pool = std::make_shared<Pool>("sqlite", options.pool_size, options.pool_wait_ms,
+                                     [path, busy_ms] { return OpenConnection(path, busy_ms); });
+  SEDUN_ASSIGN_OR_RETURN(ConnPtr first, OpenConnection(path, busy_ms));
   // WAL is a property of the file, set once: readers do not block the writer nor it them.
   {
     sqlite3_stmt* raw = nullptr;
