@@ -29,7 +29,13 @@
 #include "net/metrics.h"
 #include "net/router.h"
 
+namespace spdlog {
+class logger;
+}
+
 namespace sedun::net {
+
+class ServerCore;
 
 enum class ClientCertMode {
   kNone,      // no client certificate requested
@@ -59,6 +65,8 @@ struct HttpServerConfig {
   std::chrono::seconds idle_timeout{5};           // keep-alive idle time before closing
   std::chrono::milliseconds shutdown_grace{10000};
   bool access_log = true;
+  // Where access-log lines go (one JSON object per line); null = spdlog's default logger.
+  std::shared_ptr<spdlog::logger> access_logger;
 };
 
 // A parsed "host:port" listen address.
@@ -105,9 +113,11 @@ class HttpServer {
   int port(size_t i = 0) const;
 
  private:
-  struct Core;
   struct Listener;
-  std::shared_ptr<Core> core_;
+  Status StartListener(const ListenerConfig& lc, const ListenAddress& address);
+  void StopListeners(std::chrono::milliseconds grace);
+
+  std::shared_ptr<ServerCore> core_;
   std::vector<std::shared_ptr<Listener>> listeners_;
   std::vector<BoundListener> bound_;
   bool running_ = false;

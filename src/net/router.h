@@ -67,8 +67,7 @@ class Router {
     RouteOptions options;
   };
   // Routes matching `segments`, best (most literal segments) first.
-  std::vector<const Route*> Match(const std::vector<std::string>& segments,
-                                  std::map<std::string, std::string>* params_of_best) const;
+  std::vector<const Route*> Match(const std::vector<std::string>& segments) const;
 
   std::vector<Route> routes_;
   size_t default_max_body_ = size_t{1} << 20;
