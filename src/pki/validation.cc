@@ -131,12 +131,14 @@ Step BuildPath(const Certificate& leaf, const ValidationOptions& o, std::vector<
         break;
       }
     }
+    // A self-issued certificate continues only to a key that signed it (RFC 5280 key rollover);
+    // otherwise it is the end of the path, and not a trusted one.
+    if (cur.IsSelfIssued() && by_signature == nullptr) {
+      return Failure{ValidationError::kUntrustedRoot, Name(cur) + " is not a trusted root", i};
+    }
     if (by_name != nullptr) {
       chain.push_back(by_signature != nullptr ? *by_signature : *by_name);
       continue;
-    }
-    if (cur.IsSelfIssued()) {
-      return Failure{ValidationError::kUntrustedRoot, Name(cur) + " is not a trusted root", i};
     }
     for (const Certificate* c : candidates) {
       const bool key_id_match = cur.authority_key_id() && c->subject_key_id() &&
