@@ -12,8 +12,9 @@
 // Messages name the statement's role, never the bound values (they may be secrets).
 //
 // Portable SQL: column types BIGINT (integers, also for times as Unix seconds), TEXT and BYTEA
-// (bytes; SQLite stores them as blobs); a placeholder whose type the statement does not fix
-// (e.g. `$1 IS NULL`) needs CAST($1 AS TEXT) on PostgreSQL. PostgreSQL's BOOLEAN and integer
+// (bytes; SQLite stores them as blobs). Integer values are bound as BIGINT; a placeholder whose
+// type the statement does not fix (e.g. `$1 IS NULL`), or an integer passed to a function taking
+// INTEGER, needs a CAST on PostgreSQL. PostgreSQL's BOOLEAN and integer
 // NUMERIC results (SUM of BIGINT) come back as integers.
 //
 // Thread-safety: a Database is shared by all threads (engines pool connections); a Transaction

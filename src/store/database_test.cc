@@ -1,8 +1,10 @@
 // The Database seam on both engines: value round trips, transaction boundaries, error mapping.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <limits>
 
+#include "base/file.h"
 #include "store/database.h"
 #include "store/testing/engine_test.h"
 
@@ -237,6 +239,17 @@ TEST_P(DatabaseTest, RunInTransactionRetriesAborted) {
   EXPECT_EQ(calls, 4);
 }
 
+TEST_P(DatabaseTest, TextWithNulIsRejectedOnBothEngines) {
+  CreateTable();
+  auto tx = db().Begin();
+  ASSERT_TRUE(tx.ok());
+  auto n = (*tx)->Execute("INSERT INTO kv (k, v) VALUES ($1, 1)", {std::string("a\0b", 3)});
+  EXPECT_EQ(n.status().code(), Code::kInvalidArgument) << n.status().ToString();
+  EXPECT_EQ((*tx)->Commit().code(), Code::kFailedPrecondition);
+  tx->reset();
+  EXPECT_EQ(Count("kv"), 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, DatabaseTest, ::testing::ValuesIn(testing::TestEngines()),
                          testing::EngineParamName);
 
@@ -253,6 +266,38 @@ TEST(OpenDatabaseTest, RejectsUnknownUrls) {
   o.url = "sqlite:x.db";
   o.pool_size = 0;
   EXPECT_EQ(OpenDatabase(o).status().code(), Code::kInvalidArgument);
+}
+
+// The environment contract of store/testing: unset fails with instructions, "skip" skips,
+// a path is read as a file.
+TEST(TestDatabaseTest, PostgresSettingFromEnvironment) {
+  const char* saved = std::getenv("SEDUN_TEST_POSTGRES");
+  std::string saved_value = saved != nullptr ? saved : "";
+  sedun::testing::TempDir dir;
+
+  ::unsetenv("SEDUN_TEST_POSTGRES");
+  EXPECT_FALSE(testing::EngineSkipped(Engine::kPostgres));
+  auto db = testing::OpenTestDatabase(Engine::kPostgres, dir.path());
+  EXPECT_EQ(db.status().code(), Code::kFailedPrecondition);
+  EXPECT_NE(db.status().message().find("postgres_fixture.sh start"), std::string::npos);
+
+  ::setenv("SEDUN_TEST_POSTGRES", "skip", 1);
+  EXPECT_TRUE(testing::EngineSkipped(Engine::kPostgres));
+  EXPECT_FALSE(testing::EngineSkipped(Engine::kSqlite));
+
+  ::setenv("SEDUN_TEST_POSTGRES", dir.File("conninfo").c_str(), 1);
+  EXPECT_EQ(testing::TestPostgresConninfo().status().code(), Code::kFailedPrecondition);
+  ASSERT_TRUE(WriteFileAtomic(dir.File("conninfo"), AsBytes("host=h dbname=d\n"), 0600).ok());
+  EXPECT_EQ(*testing::TestPostgresConninfo(), "host=h dbname=d");
+
+  ::setenv("SEDUN_TEST_POSTGRES", "host=x dbname=y", 1);
+  EXPECT_EQ(*testing::TestPostgresConninfo(), "host=x dbname=y");
+
+  if (saved != nullptr) {
+    ::setenv("SEDUN_TEST_POSTGRES", saved_value.c_str(), 1);
+  } else {
+    ::unsetenv("SEDUN_TEST_POSTGRES");
+  }
 }
 
 TEST(EngineNameTest, Names) {

@@ -5,7 +5,8 @@
 // ones in order, each in its own transaction, under a lock that serialises concurrent starters
 // (PostgreSQL advisory lock; SQLite BEGIN IMMEDIATE), so several sedun-server processes may start
 // against one database at once. A database whose recorded version is newer than the code knows
-// is refused (kFailedPrecondition): old code must not run on a newer schema.
+// is refused (kFailedPrecondition): old code must not run on a newer schema. Scripts hold no
+// BEGIN/COMMIT of their own (the step's transaction wraps them) and no parameters.
 // Thread-safety: call once per component at start.
 #pragma once
 

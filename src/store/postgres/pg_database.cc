@@ -120,6 +120,13 @@ class PgDatabase final : public Database {
 
 Result<std::unique_ptr<Database>> OpenPostgresDatabase(const std::string& conninfo,
                                                        const DatabaseOptions& options) {
+  // Parsed here first so that a malformed string is the caller's error, reported without
+  // libpq's message (which would quote fragments of it, passwords included).
+  char* err = nullptr;
+  PQconninfoOption* parsed = PQconninfoParse(conninfo.c_str(), &err);
+  PQfreemem(err);
+  if (parsed == nullptr) return InvalidArgument("postgres: the connection string does not parse");
+  PQconninfoFree(parsed);
   // Connect once now so that a wrong address or password fails at start, not at first request.
   SEDUN_ASSIGN_OR_RETURN(ConnPtr first, pg::Connect(conninfo, options));
   auto pool = std::make_shared<Pool>("postgres", options.pool_size, options.pool_wait_ms,
