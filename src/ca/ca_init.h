@@ -49,13 +49,17 @@ struct CaInitOptions {
   std::string root_subject = "/C=CN/O=sedun/CN=sedun Root CA";
   std::string issuing_subject = "/C=CN/O=sedun/CN=sedun Issuing CA";
   std::string service_subject = "/C=CN/O=sedun/CN=sedun Service";
-  // Validity in days: root <= kMaxValidityDays, issuing <= root, service <= issuing.
+  // Validity in days: root < kMaxValidityDays, issuing <= root, service <= issuing (and each
+  // certificate ends no later than its issuer).
   int root_validity_days = 3650;
   int issuing_validity_days = 1825;
   int service_validity_days = 730;
-  // Written into the issuing CA and service certificates (policy, CRL DP, OCSP of the root's
-  // and issuing CA's own CRL/responder are optional here: empty means none).
+  // Certificate-policy OID for the issuing CA and the service certificate; empty: none in the
+  // issuing CA, kDefaultPolicyOid in the service certificate (as CaConfig).
   std::string policy_oid;
+  // The CA role's public base URL (as CaConfig::public_base_url): when set, the service
+  // certificate carries <base>/v1/ca/crl and <base>/v1/ca/ocsp like every issued certificate.
+  std::string public_base_url;
   uint32_t pbkdf2_iterations = pki::kDefaultPbkdf2Iterations;
   Clock clock;
 };
@@ -88,7 +92,7 @@ struct CaKeys {
 Result<CaKeys> LoadCaKeys(const std::string& dir, const SecretBytes& passphrase);
 
 // Reads a key-encryption passphrase (or key) file: its content with one trailing "\n" or "\r\n"
-// removed. InvalidArgument when empty; at most 4 KiB.
+// removed. InvalidArgument when empty or longer than 1024 bytes.
 Result<SecretBytes> ReadPassphraseFile(const std::string& path);
 
 }  // namespace sedun::ca

@@ -234,8 +234,6 @@ class CertificationAuthority {
   std::string crl_url() const;   // <base>/v1/ca/crl
   std::string ocsp_url() const;  // <base>/v1/ca/ocsp
 
-  struct Internal;  // implementation helpers shared by the .cc files
-
  private:
   CertificationAuthority(CaConfig config, CaKeys keys, store::Database& db);
 
