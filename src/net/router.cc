@@ -131,6 +131,12 @@ std::string Router::MatchPattern(const std::string& path) const {
   return matches.empty() ? std::string() : matches.front()->pattern;
 }
 
+std::vector<std::pair<std::string, std::string>> Router::Routes() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const Route& route : routes_) out.emplace_back(route.method, route.pattern);
+  return out;
+}
+
 size_t Router::MaxBodyBytesOfAnyRoute() const {
   size_t max = default_max_body_;
   for (const Route& r : routes_) max = std::max(max, r.options.max_body_bytes.value_or(0));

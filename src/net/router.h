@@ -57,6 +57,8 @@ class Router {
 
   // The largest body any route accepts (the transport's hard cap).
   size_t MaxBodyBytesOfAnyRoute() const;
+  // Every registered (method, pattern), in registration order (for the API document check).
+  std::vector<std::pair<std::string, std::string>> Routes() const;
 
  private:
   struct Route {
