@@ -13,8 +13,11 @@
 //                           data with the signer ID (wrong data, key or ID)
 //   "malformed_signature"   the signature is not a DER SM2Signature (GM/T 0009 7.3)
 //   "malformed_signer_id"   the signer ID is empty or longer than 8191 bytes
-// The certificate is validated first (purpose kSign), then the signature is checked (JR/T
-// 7.3.2.3 a-d: the algorithm is always SM3withSM2, there is no other to choose).
+// Order: the inputs are parsed (certificate, extra certificates, signer ID, signature syntax),
+// then the certificate is validated (purpose kSign, pki/validation.h), then the signature is
+// checked (JR/T 7.3.2.3 a-d: SM3withSM2 is the only algorithm, so b and c hold by construction;
+// d is the registered_serials binding). A certificate whose own key is not SM2 reports
+// "algorithm_not_allowed".
 //
 // Thread-safety: a VerificationService is immutable after Create; all methods are const and may
 // be called concurrently when the configured revocation checker is thread-safe.
@@ -137,6 +140,10 @@ class VerificationService {
  private:
   struct State;
   explicit VerificationService(std::shared_ptr<const State> state) : state_(std::move(state)) {}
+  // Validation with the configured policy on top of `o`'s intermediates.
+  VerifyResult ValidateParsed(const pki::Certificate& cert, pki::ValidationOptions o,
+                              const std::optional<std::vector<Bytes>>& registered_serials,
+                              std::optional<std::chrono::sys_seconds> at) const;
   std::shared_ptr<const State> state_;
 };
 
