@@ -3,17 +3,16 @@
 // handlers run on that listener's worker pool.
 #include "net/http_server.h"
 
-#include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
-#include <cerrno>
 #include <condition_variable>
-#include <cstring>
 #include <thread>
 
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include "net/listen_socket.h"
 #include "net/server_core.h"
 #include "net/tls_context.h"
 
@@ -64,30 +63,6 @@ Result<ListenAddress> ParseListenAddress(std::string_view text) {
   return out;
 }
 
-namespace {
-
-// Listening-socket options: SO_REUSEADDR so a restart need not wait for TIME_WAIT, but not
-// SO_REUSEPORT (httplib's default), which would let a second server share a port that is taken.
-// IPV6_V6ONLY=1 so "[::]:p" and "0.0.0.0:p" can both be bound (T/HBPFS 001-2023 5.1.1 s).
-void ListenSocketOptions(int sock) {
-  int yes = 1;
-  if (setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes)) != 0) {
-    spdlog::warn("net: SO_REUSEADDR: {}", std::strerror(errno));
-  }
-  int domain = 0;
-  socklen_t len = sizeof(domain);
-  if (getsockopt(sock, SOL_SOCKET, SO_DOMAIN, &domain, &len) == 0 && domain == AF_INET6) {
-    if (setsockopt(sock, IPPROTO_IPV6, IPV6_V6ONLY, &yes, sizeof(yes)) != 0) {
-      spdlog::warn("net: IPV6_V6ONLY: {}", std::strerror(errno));
-    }
-  }
-}
-
-std::string HostPort(const ListenAddress& a, int port) {
-  return a.ipv6 ? "[" + a.host + "]:" + std::to_string(port) : a.host + ":" + std::to_string(port);
-}
-
-}  // namespace
 
 HttpServer::HttpServer(HttpServerConfig config)
     : core_(std::make_shared<ServerCore>(std::move(config))) {}
@@ -155,8 +130,6 @@ Status HttpServer::StartListener(const ListenerConfig& lc, const ListenAddress& 
   httplib::Server& svr = *listener->server;
   size_t threads = cfg.worker_threads;
   svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  svr.set_socket_options(ListenSocketOptions);
-  svr.set_address_family(address.ipv6 ? AF_INET6 : AF_INET);
   svr.set_read_timeout(cfg.read_timeout);
   svr.set_write_timeout(cfg.write_timeout);
   svr.set_keep_alive_timeout(static_cast<time_t>(cfg.idle_timeout.count()));
@@ -184,19 +157,18 @@ Status HttpServer::StartListener(const ListenerConfig& lc, const ListenAddress& 
     res.status = 500;
   });
 
-  int port = address.port;
-  errno = 0;
-  if (port == 0) {
-    port = svr.bind_to_any_port(address.host);
-    if (port <= 0) port = -1;
-  } else if (!svr.bind_to_port(address.host, port)) {
-    port = -1;
+  // sedun binds the real socket (see listen_socket.h); httplib binds a loopback placeholder whose
+  // descriptor is then replaced by it.
+  SEDUN_ASSIGN_OR_RETURN(ListenSocket socket, BindListenSocket(address));
+  int port = socket.port;
+  int placeholder = -1;
+  svr.set_socket_options([&placeholder](int fd) { placeholder = fd; });
+  svr.set_address_family(AF_INET);
+  if (svr.bind_to_any_port("127.0.0.1") <= 0 || placeholder < 0) {
+    close(socket.fd);
+    return IoError("cannot listen on " + HostPort(address, port) + ": placeholder bind failed");
   }
-  if (port < 0) {
-    int err = errno;
-    return IoError("cannot listen on " + HostPort(address, address.port) +
-                   (err != 0 ? std::string(": ") + std::strerror(err) : std::string()));
-  }
+  SEDUN_RETURN_IF_ERROR(AdoptListenSocket(socket, placeholder));
 
   listener->thread = std::thread([listener] {
     listener->server->listen_after_bind();
