@@ -128,6 +128,21 @@ TEST_P(DatabaseTest, CommitIsDurableAcrossReopen) {
   EXPECT_EQ(*(*rows)[0].Blob(1), (Bytes{7, 0, 7}));
 }
 
+TEST_P(DatabaseTest, TestDatabaseUrlOpensTheSameData) {
+  CreateTable();
+  auto url = testing::TestDatabaseUrl(db());
+  ASSERT_TRUE(url.ok()) << url.status().ToString();
+  EXPECT_EQ(url->starts_with("sqlite:"), engine() == Engine::kSqlite);
+  DatabaseOptions o;
+  o.url = *url;
+  auto same = OpenDatabase(o);
+  ASSERT_TRUE(same.ok()) << same.status().ToString();
+  ASSERT_TRUE(RunInTransaction(**same, [](Transaction& tx) {
+    return tx.Execute("INSERT INTO kv (k, v) VALUES ('via-url', 1)").status();
+  }).ok());
+  EXPECT_EQ(Count("kv"), 1);
+}
+
 TEST_P(DatabaseTest, CommitFinishesTheTransaction) {
   CreateTable();
   auto tx = db().Begin();

@@ -86,7 +86,8 @@ TEST_P(MigrationsTest, RefusesNewerSchema) {
 TEST_P(MigrationsTest, FailedMigrationRollsBackWhole) {
   const Migration broken[] = {
       kMigrations[0],
-      {2, "half broken", "INSERT INTO notes (id, body) VALUES (5, 'x'); INSERT INTO nowhere VALUES (1)",
+      {2, "half broken",
+       "INSERT INTO notes (id, body) VALUES (5, 'x'); INSERT INTO nowhere VALUES (1)",
        "INSERT INTO notes (id, body) VALUES (5, 'x'); INSERT INTO nowhere VALUES (1)"},
   };
   Status s = Migrate(db(), "notes", broken);

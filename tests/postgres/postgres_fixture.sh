@@ -74,9 +74,11 @@ case $cmd in
     for _ in $(seq 1 20); do
       port=$(( 20000 + RANDOM % 40000 ))
       port_in_use "$port" && continue
-      if as_server "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start -o \
-          "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='$socket_dir' -c fsync=on -c synchronous_commit=on -c max_connections=300" \
-          >/dev/null 2>&1; then
+      settings="-c listen_addresses=127.0.0.1 -c port=$port"
+      settings+=" -c unix_socket_directories='$socket_dir'"
+      settings+=" -c fsync=on -c synchronous_commit=on -c max_connections=300"
+      if as_server "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start \
+          -o "$settings" >/dev/null 2>&1; then
         started=1
         break
       fi
@@ -88,9 +90,11 @@ case $cmd in
     fi
     "$bin/pg_isready" -h 127.0.0.1 -p "$port" -t 30 >/dev/null
     "$bin/createdb" -h 127.0.0.1 -p "$port" -U "$user" sedun_test
-    echo "host=127.0.0.1 port=$port dbname=sedun_test user=$user connect_timeout=10" >"$dir/conninfo.tmp"
+    echo "host=127.0.0.1 port=$port dbname=sedun_test user=$user connect_timeout=10" \
+      >"$dir/conninfo.tmp"
     mv "$dir/conninfo.tmp" "$dir/conninfo"
-    echo "postgres_fixture: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port, conninfo in $dir/conninfo"
+    version=$("$bin/postgres" --version | awk '{print $3}')
+    echo "postgres_fixture: PostgreSQL $version on 127.0.0.1:$port, conninfo in $dir/conninfo"
     ;;
   stop)
     if [[ -e $dir && ! -f $marker ]]; then

@@ -129,8 +129,8 @@ Result<std::unique_ptr<Database>> OpenPostgresDatabase(const std::string& connin
   PQconninfoFree(parsed);
   // Connect once now so that a wrong address or password fails at start, not at first request.
   SEDUN_ASSIGN_OR_RETURN(ConnPtr first, pg::Connect(conninfo, options));
-  auto pool = std::make_shared<Pool>("postgres", options.pool_size, options.pool_wait_ms,
-                                     [conninfo, options] { return pg::Connect(conninfo, options); });
+  auto open = [conninfo, options] { return pg::Connect(conninfo, options); };
+  auto pool = std::make_shared<Pool>("postgres", options.pool_size, options.pool_wait_ms, open);
   pool->AddIdle(std::move(first));
   return std::unique_ptr<Database>(new PgDatabase(std::move(pool)));
 }

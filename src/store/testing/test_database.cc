@@ -165,4 +165,10 @@ Result<std::unique_ptr<Database>> OpenTestDatabaseAgain(Database& db,
   return OpenDatabase(o);
 }
 
+Result<std::string> TestDatabaseUrl(Database& db) {
+  auto* test_db = dynamic_cast<TestDatabase*>(&db);
+  if (test_db == nullptr) return InvalidArgument("not a database from OpenTestDatabase");
+  return test_db->url();
+}
+
 }  // namespace sedun::store::testing

@@ -48,4 +48,9 @@ Result<std::unique_ptr<Database>> OpenTestDatabase(Engine engine, const std::str
 Result<std::unique_ptr<Database>> OpenTestDatabaseAgain(Database& db,
                                                         const DatabaseOptions& options = {});
 
+// The URL that opens the same data as `db` (a database from OpenTestDatabase), for handing to a
+// sedun-server process under test: "sqlite:<file>" or a PostgreSQL connection string whose
+// search_path is the test schema.
+Result<std::string> TestDatabaseUrl(Database& db);
+
 }  // namespace sedun::store::testing
