@@ -37,6 +37,7 @@ inline std::string MustRun(const std::string& command) {
 // client CA with one client, and an unrelated CA with its own client.
 struct TestPki {
   std::string server_ca, server_cert, server_key;
+  std::string wrong_host_cert, wrong_host_key;  // from the server CA, for "other.example" only
   std::string client_ca, client_cert, client_key;
   std::string other_ca, other_client_cert, other_client_key;
 };
@@ -75,6 +76,8 @@ inline TestPki MakeTestPki(const TempDir& dir) {
   MakeCa(dir, "other-ca", "/CN=unrelated CA");
   IssueLeaf(dir, "server", "/CN=localhost", "server-ca",
             "'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1' 'extendedKeyUsage=serverAuth'");
+  IssueLeaf(dir, "wrong-host", "/CN=other.example", "server-ca",
+            "'subjectAltName=DNS:other.example' 'extendedKeyUsage=serverAuth'");
   IssueLeaf(dir, "client", "/C=CN/O=Example Bank/CN=teller-01", "client-ca",
             "'extendedKeyUsage=clientAuth'");
   IssueLeaf(dir, "other-client", "/CN=intruder", "other-ca", "'extendedKeyUsage=clientAuth'");
@@ -82,6 +85,8 @@ inline TestPki MakeTestPki(const TempDir& dir) {
   p.server_ca = dir.File("server-ca.pem");
   p.server_cert = dir.File("server.pem");
   p.server_key = dir.File("server.key");
+  p.wrong_host_cert = dir.File("wrong-host.pem");
+  p.wrong_host_key = dir.File("wrong-host.key");
   p.client_ca = dir.File("client-ca.pem");
   p.client_cert = dir.File("client.pem");
   p.client_key = dir.File("client.key");
@@ -180,7 +185,6 @@ inline TlsProbe ProbeTls(int port, int min_version, int max_version, const std::
   if (s >= 0 && connect(s, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0) {
     ssl = SSL_new(ctx);
     SSL_set_fd(ssl, s);
-    SSL_set_tlsext_host_name(ssl, "localhost");
     if (SSL_connect(ssl) == 1) {
       out.handshake_ok = true;
       out.version = SSL_get_version(ssl);
