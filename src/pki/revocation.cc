@@ -20,10 +20,10 @@ constexpr size_t kNonceSize = 16;
 
 // CRL extensions a complete CRL may carry and that change nothing about its scope.
 constexpr std::array<std::string_view, 5> kKnownCrlExtensions = {
-    "2.5.29.20",  // cRLNumber
-    "2.5.29.35",  // authorityKeyIdentifier
-    "2.5.29.18",  // issuerAltName
-    "2.5.29.46",  // freshestCRL (points to deltas; the base stays complete)
+    "2.5.29.20",          // cRLNumber
+    "2.5.29.35",          // authorityKeyIdentifier
+    "2.5.29.18",          // issuerAltName
+    "2.5.29.46",          // freshestCRL (points to deltas; the base stays complete)
     "1.3.6.1.5.5.7.1.1",  // authorityInfoAccess
 };
 
@@ -103,8 +103,8 @@ Result<RevocationInfo> CrlRevocationChecker::Check(const Certificate& cert, cons
     return Unavailable(std::move(m));
   }
   // RFC 5280 6.3.3 a: a CRL past its nextUpdate cannot vouch for the present.
-  const sys_seconds expires = best->next_update() ? *best->next_update()
-                                                  : best->this_update() + options_.max_age_without_next_update;
+  const sys_seconds expires =
+      best->next_update() ? *best->next_update() : best->this_update() + options_.max_age_without_next_update;
   if (now > expires) return Unavailable("the CRL of " + Name(issuer) + " is stale");
   RevocationInfo info;
   info.source = "crl";

@@ -48,8 +48,7 @@ class RevocationTest : public ::testing::Test {
   }
 
   Crl CaCrlRevokingLeaf() const {
-    return MakeCrl(c_.ca, c_.ca_key,
-                   {{c_.leaf.serial(), now_ - hours(3), RevocationReason::kKeyCompromise}},
+    return MakeCrl(c_.ca, c_.ca_key, {{c_.leaf.serial(), now_ - hours(3), RevocationReason::kKeyCompromise}},
                    now_ - hours(1), now_ + days(1), 2);
   }
   // The CA certificate names no responder; the root's answers come from this URL.
@@ -299,9 +298,8 @@ TEST_F(RevocationTest, RevokedAfterNotValidBefore) {
   spec.not_before = now_ - days(10);
   spec.not_after = now_ - days(1);
   Certificate leaf = IssueByCa(c_, spec);
-  CrlRevocationChecker crls(
-      {RootCrl(), MakeCrl(c_.ca, c_.ca_key, {{leaf.serial(), now_ - days(2), std::nullopt}}, now_ - hours(1),
-                          now_ + days(1))});
+  CrlRevocationChecker crls({RootCrl(), MakeCrl(c_.ca, c_.ca_key, {{leaf.serial(), now_ - days(2), std::nullopt}},
+                                                now_ - hours(1), now_ + days(1))});
   ExpectCode(ValidateWith(crls, leaf), ValidationError::kExpired);
 }
 

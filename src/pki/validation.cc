@@ -23,16 +23,16 @@ constexpr std::string_view kAnyEku = "2.5.29.37.0";
 // critical extension must be rejected). subjectAltName and issuerAltName only name; they
 // restrict nothing, so knowing them is enough.
 constexpr std::array<std::string_view, 10> kKnownExtensions = {
-    "2.5.29.14",           // subjectKeyIdentifier
-    "2.5.29.15",           // keyUsage
-    "2.5.29.17",           // subjectAltName
-    "2.5.29.18",           // issuerAltName
-    "2.5.29.19",           // basicConstraints
-    "2.5.29.31",           // cRLDistributionPoints
-    "2.5.29.32",           // certificatePolicies
-    "2.5.29.35",           // authorityKeyIdentifier
-    "2.5.29.37",           // extendedKeyUsage
-    "1.3.6.1.5.5.7.1.1",   // authorityInfoAccess
+    "2.5.29.14",          // subjectKeyIdentifier
+    "2.5.29.15",          // keyUsage
+    "2.5.29.17",          // subjectAltName
+    "2.5.29.18",          // issuerAltName
+    "2.5.29.19",          // basicConstraints
+    "2.5.29.31",          // cRLDistributionPoints
+    "2.5.29.32",          // certificatePolicies
+    "2.5.29.35",          // authorityKeyIdentifier
+    "2.5.29.37",          // extendedKeyUsage
+    "1.3.6.1.5.5.7.1.1",  // authorityInfoAccess
 };
 
 constexpr std::array<std::pair<ValidationError, std::string_view>, 15> kCodes = {{
@@ -141,8 +141,8 @@ Step BuildPath(const Certificate& leaf, const ValidationOptions& o, std::vector<
       continue;
     }
     for (const Certificate* c : candidates) {
-      const bool key_id_match = cur.authority_key_id() && c->subject_key_id() &&
-                                *cur.authority_key_id() == *c->subject_key_id();
+      const bool key_id_match =
+          cur.authority_key_id() && c->subject_key_id() && *cur.authority_key_id() == *c->subject_key_id();
       if (key_id_match || SignedBy(cur, *c)) {
         return Failure{ValidationError::kIssuerMismatch,
                        "issuer name \"" + cur.issuer_string() + "\" of " + Name(cur) +
@@ -160,8 +160,8 @@ Step CheckCriticalExtensions(const std::vector<Certificate>& chain) {
   for (size_t i = 0; i < chain.size(); ++i) {
     for (const ExtensionInfo& e : chain[i].extensions()) {
       if (e.critical && std::ranges::find(kKnownExtensions, e.oid) == kKnownExtensions.end()) {
-        return Failure{ValidationError::kMalformed,
-                       Name(chain[i]) + " has an unrecognised critical extension " + e.oid, i};
+        return Failure{ValidationError::kMalformed, Name(chain[i]) + " has an unrecognised critical extension " + e.oid,
+                       i};
       }
     }
   }
@@ -213,8 +213,7 @@ Step CheckCaRules(const std::vector<Certificate>& chain) {
                                        [](const Certificate& c) { return !SelfIssued(c); });
       if (static_cast<uint64_t>(below) > *bc->path_len) {
         return Failure{ValidationError::kNotCa,
-                       "path length constraint " + std::to_string(*bc->path_len) + " of " + Name(ca) + " exceeded",
-                       i};
+                       "path length constraint " + std::to_string(*bc->path_len) + " of " + Name(ca) + " exceeded", i};
       }
     }
   }
@@ -226,8 +225,7 @@ Step CheckValidity(const std::vector<Certificate>& chain, sys_seconds at) {
   for (size_t i = 0; i < chain.size(); ++i) {
     const Certificate& c = chain[i];
     if (at < c.not_before()) {
-      return Failure{ValidationError::kNotYetValid,
-                     Name(c) + " is not valid before " + FormatTime(c.not_before()), i};
+      return Failure{ValidationError::kNotYetValid, Name(c) + " is not valid before " + FormatTime(c.not_before()), i};
     }
     if (at > c.not_after()) {
       return Failure{ValidationError::kExpired, Name(c) + " expired at " + FormatTime(c.not_after()), i};
@@ -288,8 +286,7 @@ Step CheckPolicy(const std::vector<Certificate>& chain, const std::vector<std::s
     if (policies.empty() || std::ranges::find(policies, kAnyPolicy) != policies.end()) continue;
     std::erase_if(acceptable, [&](const std::string& p) { return std::ranges::find(policies, p) == policies.end(); });
     if (acceptable.empty()) {
-      return Failure{ValidationError::kPolicy, "issuer " + Name(chain[i]) + " does not allow the required policies",
-                     i};
+      return Failure{ValidationError::kPolicy, "issuer " + Name(chain[i]) + " does not allow the required policies", i};
     }
   }
   return std::nullopt;
@@ -334,9 +331,8 @@ Step CheckRevocation(const std::vector<Certificate>& chain, const ValidationOpti
 Step CheckBinding(const Certificate& leaf, const UserBinding& b) {
   if (b.registered_serials) {
     const ByteView serial = StripZeros(leaf.serial());
-    const bool found = std::ranges::any_of(*b.registered_serials, [&](const Bytes& s) {
-      return std::ranges::equal(StripZeros(s), serial);
-    });
+    const bool found = std::ranges::any_of(*b.registered_serials,
+                                           [&](const Bytes& s) { return std::ranges::equal(StripZeros(s), serial); });
     if (!found) {
       return Failure{ValidationError::kUserMismatch,
                      "certificate serial " + leaf.serial_hex() + " is not registered for the user", 0};

@@ -142,15 +142,15 @@ struct UserBinding {
 };
 
 struct ValidationOptions {
-  std::vector<Certificate> trusted_roots;  // 7.3.2.2 e
-  std::vector<Certificate> intermediates;  // candidates for building the path, any order
-  Purpose purpose = Purpose::kSign;        // 7.3.2.2 d
+  std::vector<Certificate> trusted_roots;      // 7.3.2.2 e
+  std::vector<Certificate> intermediates;      // candidates for building the path, any order
+  Purpose purpose = Purpose::kSign;            // 7.3.2.2 d
   std::vector<std::string> required_policies;  // 7.3.2.2 f: any of these dotted OIDs; empty = none
   // 7.3.2.2 g. Not owned; must outlive the call.
   RevocationChecker* revocation = nullptr;
   bool check_revocation = true;
   RevocationScope revocation_scope = RevocationScope::kFullPath;
-  UserBinding binding;                       // 7.3.2.2 h
+  UserBinding binding;                         // 7.3.2.2 h
   std::optional<std::chrono::sys_seconds> at;  // validation time; default: now
   // JR/T 6.2.3: a leaf expiring within this window is reported as expiring_soon (a warning,
   // the result stays OK).

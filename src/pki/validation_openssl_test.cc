@@ -66,12 +66,13 @@ TEST_F(ValidationOpensslTest, OpensslAgreesOnEachLink) {
 
 // JR/T 7.3.2.2 b: an ECDSA (P-256, SHA-256) chain made by openssl is refused for its algorithm.
 TEST_F(ValidationOpensslTest, EcdsaChainIsNotAllowed) {
-  Run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout " + F("ec_root.key") +
-      " -out " + F("ec_root.pem") + " -subj /CN=ecdsa-root -days 2 -sha256" +
+  Run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout " + F("ec_root.key") + " -out " +
+      F("ec_root.pem") + " -subj /CN=ecdsa-root -days 2 -sha256" +
       " -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign");
-  Run("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout " + F("ec_leaf.key") +
-      " -out " + F("ec_leaf.csr") + " -subj /CN=ecdsa-leaf");
-  WriteText(F("ext.cnf"), "[e]\nkeyUsage=critical,digitalSignature,nonRepudiation\nbasicConstraints=critical,CA:FALSE\n");
+  Run("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout " + F("ec_leaf.key") + " -out " +
+      F("ec_leaf.csr") + " -subj /CN=ecdsa-leaf");
+  WriteText(F("ext.cnf"),
+            "[e]\nkeyUsage=critical,digitalSignature,nonRepudiation\nbasicConstraints=critical,CA:FALSE\n");
   Run("openssl x509 -req -in " + F("ec_leaf.csr") + " -CA " + F("ec_root.pem") + " -CAkey " + F("ec_root.key") +
       " -sha256 -set_serial 0x42 -days 1 -extfile " + F("ext.cnf") + " -extensions e -out " + F("ec_leaf.pem"));
   Certificate root = Certificate::Load(ReadBytes(F("ec_root.pem"))).value();

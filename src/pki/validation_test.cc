@@ -299,7 +299,8 @@ TEST_F(ValidationTest, IssuerWithoutKeyCertSign) {
 TEST_F(ValidationTest, PathLengthConstraint) {
   // root -> ca (pathLen 0) -> sub CA -> leaf: one intermediate too many below "sedun ca".
   crypto::Sm2PrivateKey sub_key = NewKey();
-  Certificate sub = IssueCertificate(CaSpec("sub ca", 50, std::nullopt), sub_key.public_key(), c_.ca, c_.ca_key).value();
+  Certificate sub =
+      IssueCertificate(CaSpec("sub ca", 50, std::nullopt), sub_key.public_key(), c_.ca, c_.ca_key).value();
   Certificate leaf = IssueCertificate(LeafSpec("deep"), NewKey().public_key(), sub, sub_key).value();
   options_.intermediates = {c_.ca, sub};
   ExpectCode(ValidateCertificate(leaf, options_), ValidationError::kNotCa, 2);
@@ -380,7 +381,7 @@ TEST_F(ValidationTest, UserBindingBySubjectAndCallback) {
   options_.binding.check = [&](const Certificate& leaf) {
     ++calls;
     return leaf.subject_string().find("CN=leaf") != std::string::npos ? Status::Ok()
-                                                                     : PermissionDenied("not this user's device");
+                                                                      : PermissionDenied("not this user's device");
   };
   EXPECT_TRUE(ValidateCertificate(c_.leaf, options_).ok());
   ValidationResult r = ValidateCertificate(IssueByCa(c_, LeafSpec("someone else")), options_);

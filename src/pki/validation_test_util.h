@@ -35,9 +35,8 @@ inline Certificate IssueByCa(const TestChain& c, const CertificateSpec& spec) {
   return IssueCertificate(spec, NewKey().public_key(), c.ca, c.ca_key).value();
 }
 
-inline Crl MakeCrl(const Certificate& issuer, const crypto::Sm2PrivateKey& key,
-                   std::vector<RevokedCertificate> revoked, std::chrono::sys_seconds this_update,
-                   std::chrono::sys_seconds next_update, uint8_t number = 1) {
+inline Crl MakeCrl(const Certificate& issuer, const crypto::Sm2PrivateKey& key, std::vector<RevokedCertificate> revoked,
+                   std::chrono::sys_seconds this_update, std::chrono::sys_seconds next_update, uint8_t number = 1) {
   CrlBuilder b;
   b.set_this_update(this_update).set_next_update(next_update).set_crl_number({number});
   for (auto& r : revoked) b.AddRevoked(std::move(r));
@@ -81,8 +80,8 @@ struct TestOcspResponder {
     const OcspCertId& id = req.cert_ids().at(0);
     const bool for_leaf = id.serial == chain->leaf.serial();
     const auto now = Now();
-    OcspSingleResponse single{id, for_leaf ? leaf_status : ca_status, std::nullopt, std::nullopt,
-                              now - std::chrono::minutes(1), now + std::chrono::hours(1)};
+    OcspSingleResponse single{id,           for_leaf ? leaf_status : ca_status, std::nullopt,
+                              std::nullopt, now - std::chrono::minutes(1),      now + std::chrono::hours(1)};
     if (fault == Fault::kStale) {
       single.this_update = now - std::chrono::days(2);
       single.next_update = now - std::chrono::days(1);

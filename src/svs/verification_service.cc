@@ -67,8 +67,7 @@ Result<VerificationService> VerificationService::Create(VerificationServiceConfi
     o.check_revocation = false;
     pki::ValidationResult v = pki::ValidateCertificate(cert, o);
     if (!v.ok()) {
-      return FailedPrecondition("verification service: server certificate " + std::string(v.code()) + ": " +
-                                v.message);
+      return FailedPrecondition("verification service: server certificate " + std::string(v.code()) + ": " + v.message);
     }
   }
   auto state = std::make_shared<State>(State{std::move(config), std::move(identity)});
@@ -110,7 +109,8 @@ VerifyResult VerificationService::VerifySignedData(const VerifyRequest& request)
 
   // JR/T 7.3.2.3 a: the signature, SM3withSM2 with ZA over the signer's ID.
   Result<crypto::Sm2PublicKey> key = cert->public_key();
-  if (!key.ok()) return CertificateInvalid(std::move(r), pki::ValidationError::kAlgorithmNotAllowed, key.status().message());
+  if (!key.ok())
+    return CertificateInvalid(std::move(r), pki::ValidationError::kAlgorithmNotAllowed, key.status().message());
   Status st = crypto::Sm2Verify(*key, request.data, request.signature, id);
   if (st.ok()) return r;
   r.status = st.code() == Code::kMalformed ? VerifyStatus::kMalformedSignature : VerifyStatus::kSignatureInvalid;

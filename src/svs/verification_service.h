@@ -126,8 +126,8 @@ class VerificationService {
 
   // Certificate validity alone (JR/T 6.2.3 "verify certificate validity" interface): the fields
   // of VerifyResult about the certificate, status kOk or kCertificateInvalid.
-  VerifyResult ValidateCertificate(ByteView certificate, std::optional<std::vector<Bytes>> registered_serials =
-                                                             std::nullopt,
+  VerifyResult ValidateCertificate(ByteView certificate,
+                                   std::optional<std::vector<Bytes>> registered_serials = std::nullopt,
                                    std::optional<std::chrono::sys_seconds> at = std::nullopt) const;
 
   // Signs `data` with the server key and the default signer ID (film-shield 2.3.2: server-signed

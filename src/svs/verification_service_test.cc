@@ -34,7 +34,8 @@ using pki::testing::WriteBytes;
 using pki::testing::WriteText;
 using sedun::testing::TempDir;
 
-const Bytes kData = ToBytes(AsBytes("transfer 100.00 CNY from 6222000011112222 to 6222000033334444 at 2024-05-01T10:00"));
+const Bytes kData =
+    ToBytes(AsBytes("transfer 100.00 CNY from 6222000011112222 to 6222000033334444 at 2024-05-01T10:00"));
 
 class VerificationServiceTest : public ::testing::Test {
  protected:
@@ -195,7 +196,8 @@ TEST_F(VerificationServiceTest, UntrustedRootAndChainFromRequest) {
   // The client may send the path (e.g. from its PKCS#7), PEM bundle or DER.
   r.extra_certificates = {ToBytes(AsBytes(pki::CertificatesToPem({c_.ca, c_.root})))};
   ExpectCode(svs.VerifySignedData(r), "ok");
-  config.trusted_roots = {pki::SelfSignCertificate(pki::testing::CaSpec("other root", 9, std::nullopt), NewKey()).value()};
+  config.trusted_roots = {
+      pki::SelfSignCertificate(pki::testing::CaSpec("other root", 9, std::nullopt), NewKey()).value()};
   ExpectCode(Service(config).VerifySignedData(r), "untrusted_root");
 }
 
@@ -378,9 +380,10 @@ TEST_F(VerificationServiceTest, OpensslInterop) {
   ASSERT_TRUE(sig.ok());
   WriteText(dir.File("server.pem"), sig->certificate.ToPem());
   WriteBytes(dir.File("server.sig"), sig->signature);
-  ASSERT_EQ(run("openssl x509 -in " + dir.File("server.pem") + " -pubkey -noout -out " + dir.File("server_pub.pem")), 0);
-  const std::string verify = "openssl dgst -sm3 -verify " + dir.File("server_pub.pem") + " -signature " +
-                             dir.File("server.sig") + " ";
+  ASSERT_EQ(run("openssl x509 -in " + dir.File("server.pem") + " -pubkey -noout -out " + dir.File("server_pub.pem")),
+            0);
+  const std::string verify =
+      "openssl dgst -sm3 -verify " + dir.File("server_pub.pem") + " -signature " + dir.File("server.sig") + " ";
   EXPECT_EQ(RunCommand(verify + "-sigopt distid:1234567812345678 " + dir.File("data.bin")).exit_code, 0);
   EXPECT_NE(RunCommand(verify + dir.File("data.bin")).exit_code, 0);  // OpenSSL's empty default ID
 }
