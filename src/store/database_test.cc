@@ -96,6 +96,42 @@ TEST_P(DatabaseTest, ExecuteCountsChangedRows) {
   ASSERT_TRUE((*tx)->Commit().ok());
 }
 
+TEST_P(DatabaseTest, PlaceholdersBindByNumberNotPosition) {
+  CreateTable();
+  auto tx = db().Begin();
+  ASSERT_TRUE(tx.ok());
+  // $2 comes first in the text: bound by position it would take the key's value.
+  ASSERT_TRUE((*tx)->Execute("INSERT INTO kv (v, k) VALUES ($2, $1)", {"key", int64_t{42}}).ok());
+  auto rows = (*tx)->Query("SELECT v FROM kv WHERE k = $1", {"key"});
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ(*(*rows)[0].Int(0), 42);
+}
+
+TEST_P(DatabaseTest, ForeignKeysAreEnforced) {
+  ASSERT_TRUE(RunInTransaction(db(), [](Transaction& tx) {
+    return tx.ExecuteScript(
+        "CREATE TABLE parent (id BIGINT PRIMARY KEY);"
+        "CREATE TABLE child (id BIGINT PRIMARY KEY, parent BIGINT NOT NULL REFERENCES parent(id))");
+  }).ok());
+  Status s = RunInTransaction(db(), [](Transaction& tx) {
+    return tx.Execute("INSERT INTO child (id, parent) VALUES (1, 99)").status();
+  });
+  EXPECT_EQ(s.code(), Code::kInternal) << s.ToString();
+  EXPECT_EQ(Count("child"), 0);
+}
+
+TEST_P(DatabaseTest, OneStatementPerQuery) {
+  CreateTable();
+  auto tx = db().Begin();
+  ASSERT_TRUE(tx.ok());
+  auto n = (*tx)->Execute("INSERT INTO kv (k, v) VALUES ('a', 1); INSERT INTO kv (k, v) "
+                          "VALUES ('b', 2)");
+  EXPECT_EQ(n.status().code(), Code::kInternal) << n.status().ToString();
+  tx->reset();
+  EXPECT_EQ(Count("kv"), 0);
+}
+
 TEST_P(DatabaseTest, DestroyWithoutCommitRollsBack) {
   CreateTable();
   {

@@ -70,7 +70,12 @@ Status Migrate(Database& db, std::string_view component, std::span<const Migrati
     bool done = false;
     Status s = RunInTransaction(db, [&](Transaction& tx) -> Status {
       done = false;
-      if (postgres) SEDUN_RETURN_IF_ERROR(tx.Query(kPostgresLock).status());
+      if (postgres) {
+        // Another starter may hold the lock for as long as its migration runs: wait for it
+        // longer than the pool's lock timeout, which is tuned for requests.
+        SEDUN_RETURN_IF_ERROR(tx.ExecuteScript("SET LOCAL lock_timeout = '300s'"));
+        SEDUN_RETURN_IF_ERROR(tx.Query(kPostgresLock).status());
+      }
       SEDUN_RETURN_IF_ERROR(tx.ExecuteScript(kCreateTable));
       SEDUN_ASSIGN_OR_RETURN(int recorded, RecordedVersion(tx, component));
       if (recorded > static_cast<int>(migrations.size())) {
