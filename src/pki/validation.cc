@@ -103,7 +103,7 @@ bool InChain(const std::vector<Certificate>& chain, const Certificate& c) {
 }
 
 // Step 2 (JR/T 7.3.2.2 a, e). Fills `chain` as far as it gets.
-Step BuildPath(const Certificate& leaf, const ValidationOptions& o, std::vector<Certificate>& chain) {
+Step BuildPath(const Certificate& leaf, const ValidationOptions& o, sys_seconds at, std::vector<Certificate>& chain) {
   chain = {leaf};
   std::vector<const Certificate*> candidates;
   for (const Certificate& c : o.intermediates) candidates.push_back(&c);
@@ -123,12 +123,17 @@ Step BuildPath(const Certificate& leaf, const ValidationOptions& o, std::vector<
     }
     const Certificate* by_name = nullptr;
     const Certificate* by_signature = nullptr;
+    int best_score = -1;
     for (const Certificate* c : candidates) {
       if (c->subject_der() != cur.issuer_der() || InChain(chain, *c)) continue;
       if (by_name == nullptr) by_name = c;
-      if (SignedBy(cur, *c)) {
+      if (!SignedBy(cur, *c)) continue;
+      // validation.h: trusted first, then valid now, then the order given.
+      const int score = (FindTrustedRoot(*c, o.trusted_roots) != nullptr ? 2 : 0) +
+                        (c->not_before() <= at && at <= c->not_after() ? 1 : 0);
+      if (score > best_score) {
+        best_score = score;
         by_signature = c;
-        break;
       }
     }
     // A self-issued certificate continues only to a key that signed it (RFC 5280 key rollover);
@@ -379,7 +384,7 @@ ValidationResult ValidateCertificate(const Certificate& leaf, const ValidationOp
   // JR/T 6.2.3: "about to expire" is a hint for renewal, reported whatever else fails.
   r.expiring_soon = leaf.not_after() >= at && leaf.not_after() - at <= options.expiring_window;
 
-  Step built = BuildPath(leaf, options, r.chain);
+  Step built = BuildPath(leaf, options, at, r.chain);
   if (Step f = CheckCriticalExtensions(r.chain)) return Fail(std::move(r), std::move(*f));
   if (built) return Fail(std::move(r), std::move(*built));
   if (Step f = CheckSignatures(r.chain)) return Fail(std::move(r), std::move(*f));

@@ -30,9 +30,11 @@
 // wins over unknown).
 //
 // Path building: starting at the leaf, the issuer of each certificate is looked up by DER name
-// among `intermediates` then `trusted_roots`; among several candidates the first whose key
-// verifies the signature wins, else the first by name (its signature then fails in step 3).
-// Building stops at the first certificate that matches a trusted root. A certificate matches a
+// among `intermediates` then `trusted_roots`. Among several candidates whose key verifies the
+// signature, a trusted root is preferred, then one valid at the validation time (a CA renewed
+// with the same key), then the first given; when no key verifies, the first by name is taken
+// (its signature then fails in step 3). There is no backtracking over dead ends. Building stops
+// at the first certificate that matches a trusted root. A certificate matches a
 // trusted root when its DER is equal, or when subject name and SM2 public key are equal: a root
 // re-issued with the same key (new validity, say) is the same trust anchor. The path then ends
 // with the *configured* root, whose validity period and CA flags are checked like every other

@@ -265,6 +265,20 @@ TEST_F(ValidationTest, SameNameOtherKeyIsNotTheRoot) {
   ExpectCode(ValidateCertificate(c_.leaf, options_), ValidationError::kUntrustedRoot, 2);
 }
 
+// A CA renewed with the same key: the expired copy sent along does not hide the current one.
+TEST_F(ValidationTest, RenewedIntermediatePreferredOverExpiredCopy) {
+  CertificateSpec old_spec = CaSpec("sedun ca", 30, 0);
+  old_spec.not_before = Now() - days(400);
+  old_spec.not_after = Now() - days(35);
+  Certificate old_ca = IssueCertificate(old_spec, c_.ca_key.public_key(), c_.root, c_.root_key).value();
+  options_.intermediates = {old_ca, c_.ca};
+  ValidationResult r = ValidateCertificate(c_.leaf, options_);
+  ASSERT_TRUE(r.ok()) << r.message;
+  EXPECT_EQ(r.chain[1].ToDer(), c_.ca.ToDer());
+  options_.intermediates = {old_ca};
+  ExpectCode(ValidateCertificate(c_.leaf, options_), ValidationError::kExpired, 1);
+}
+
 TEST_F(ValidationTest, LeafThatIsTheTrustedRoot) {
   options_.purpose = Purpose::kAny;
   ValidationResult r = ValidateCertificate(c_.root, options_);
