@@ -218,6 +218,11 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(
                                          : config.ca_policy_oid};
     svs_config.check_revocation = config.svs_revocation != "none";
     if (svs_config.check_revocation) svs_config.revocation = MakeRevocationChecker(config);
+    // The end-entity certificate's status comes from the issuing CA's OCSP responder or CRL. The
+    // issuing CA's own status would come from the root, whose key stays offline after `ca init`
+    // and publishes no authority revocation list yet, so the path's CA certificates are trusted
+    // as configured rather than reported "revocation_unknown" for every signature.
+    svs_config.revocation_scope = pki::RevocationScope::kLeafOnly;
     svs_config.expiring_window = std::chrono::days(config.ca_expiring_window_days);
     svs_config.max_batch_size = static_cast<size_t>(config.svs_max_batch);
 
