@@ -11,6 +11,8 @@
 #include <iostream>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -24,14 +26,39 @@ namespace {
 using sedun::Status;
 using sedun::server::ServerConfig;
 
+// The %j flag of the JSON log format: a message that is itself a JSON object (the access log
+// lines of net/) is embedded as "event"; any other message becomes an escaped "msg" string, so
+// every line stays one valid JSON object whatever the message holds.
+class JsonMessageFlag : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
+    std::string_view text(msg.payload.data(), msg.payload.size());
+    std::string out;
+    if (text.size() >= 2 && text.front() == '{' && text.back() == '}') {
+      out = ",\"event\":" + std::string(text);
+    } else {
+      out = ",\"msg\":" + nlohmann::json(std::string(text)).dump(
+                               -1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
+    dest.append(out.data(), out.data() + out.size());
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<JsonMessageFlag>();
+  }
+};
+
 void SetUpLogging(const ServerConfig& config) {
   auto logger = spdlog::stderr_logger_mt("sedun-server");
   spdlog::set_default_logger(logger);
   spdlog::set_level(spdlog::level::from_str(config.log_level));
   if (config.log_format == "json") {
-    // One JSON object per line; messages are written by sedun code and never carry secrets.
-    spdlog::set_pattern(
-        R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","logger":"%n","pid":%P,"msg":"%v"})");
+    // One JSON object per line, for log collectors. Messages are written by sedun code and never
+    // carry secrets (no PIN, password, key, token or authorisation code is ever formatted).
+    auto formatter = std::make_unique<spdlog::pattern_formatter>();
+    formatter->add_flag<JsonMessageFlag>('j').set_pattern(
+        R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","pid":%P%j})");
+    spdlog::set_formatter(std::move(formatter));
   } else {
     spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %l %v");
   }
