@@ -2,9 +2,13 @@
 // Thread-safety: each call builds its own httplib client and connection.
 #include "net/http_client.h"
 
+#include <arpa/inet.h>
+
 #include <memory>
 
 #include <httplib.h>
+#include <openssl/err.h>
+#include <openssl/x509_vfy.h>
 
 #include "net/tls_context.h"
 
@@ -64,6 +68,30 @@ Result<ParsedUrl> ParseUrl(std::string_view url) {
   return out;
 }
 
+Status HttpClient::SetUpVerification(SSL_CTX* ctx, const std::string& host) const {
+  ERR_clear_error();
+  int loaded = options_.ca_file.empty()
+                   ? SSL_CTX_set_default_verify_paths(ctx)
+                   : SSL_CTX_load_verify_locations(ctx, options_.ca_file.c_str(), nullptr);
+  if (loaded != 1) {
+    return InvalidArgument("HTTPS client: cannot load trust anchors " + options_.ca_file + ": " +
+                           DrainOpenSslErrors());
+  }
+  X509_VERIFY_PARAM* param = SSL_CTX_get0_param(ctx);
+  unsigned char ip[16];
+  bool is_ip = inet_pton(AF_INET, host.c_str(), ip) == 1 || inet_pton(AF_INET6, host.c_str(), ip) == 1;
+  int ok = 0;
+  if (is_ip) {
+    ok = X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str());
+  } else {
+    X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    ok = X509_VERIFY_PARAM_set1_host(param, host.c_str(), host.size());
+  }
+  if (ok != 1) return InvalidArgument("HTTPS client: bad host " + host + ": " + DrainOpenSslErrors());
+  SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+  return Status::Ok();
+}
+
 HttpClient::HttpClient(HttpClientOptions options) : options_(std::move(options)) {}
 
 Result<HttpResponse> HttpClient::Get(const std::string& url, const HeaderMap& headers) const {
@@ -101,8 +129,11 @@ Result<HttpResponse> HttpClient::Send(const std::string& method, const std::stri
     if (SSL_CTX_set_min_proto_version(ssl->ssl_context(), kMinTlsVersion) != 1) {
       return CryptoError("HTTPS client: cannot set the minimum TLS version: " + DrainOpenSslErrors());
     }
-    if (!options_.ca_file.empty()) ssl->set_ca_cert_path(options_.ca_file.c_str());
-    ssl->enable_server_certificate_verification(options_.verify_server);
+    // Verification is OpenSSL's, set on the context: the chain during the handshake and the host
+    // name or IP address through the verify parameters. httplib's own host check is left off:
+    // in 0.11 it compares IP addresses of different lengths and reads past the SAN's end.
+    ssl->enable_server_certificate_verification(false);
+    if (options_.verify_server) SEDUN_RETURN_IF_ERROR(SetUpVerification(ssl->ssl_context(), u.host));
     cli = std::move(ssl);
   } else {
     cli = std::make_unique<httplib::ClientImpl>(u.host, u.port);
@@ -137,13 +168,14 @@ Result<HttpResponse> HttpClient::Send(const std::string& method, const std::stri
   httplib::Response res;
   httplib::Error err = httplib::Error::Success;
   bool sent = cli->send(req, res, err);
-  DrainOpenSslErrors();
+  std::string tls_detail = DrainOpenSslErrors();
   if (too_large) {
     return ResourceExhausted(method + " " + where + ": response larger than " +
                              std::to_string(cap) + " bytes");
   }
   if (!sent) {
-    return Unavailable(method + " " + where + ": " + httplib::to_string(err));
+    return Unavailable(method + " " + where + ": " + httplib::to_string(err) +
+                       (tls_detail.empty() ? "" : " (" + tls_detail + ")"));
   }
   HttpResponse out;
   out.status = res.status;

@@ -20,6 +20,8 @@
 #include "base/status.h"
 #include "net/http.h"
 
+typedef struct ssl_ctx_st SSL_CTX;
+
 namespace sedun::net {
 
 struct HttpClientOptions {
@@ -54,6 +56,8 @@ class HttpClient {
                             std::string content_type, const HeaderMap& headers = {}) const;
 
  private:
+  Status SetUpVerification(SSL_CTX* ctx, const std::string& host) const;
+
   HttpClientOptions options_;
 };
 
