@@ -94,6 +94,22 @@ TEST(HttpServerTest, HealthReadyAndMetrics) {
   EXPECT_EQ(metrics->status, 200);
   EXPECT_NE(metrics->content_type.find("version=0.0.4"), std::string::npos);
   const std::string& text = metrics->body;
+  {
+    // Exposition format lines: comments, or "<name>{labels} <value>".
+    std::istringstream in(text);
+    std::string line;
+    int samples = 0;
+    while (std::getline(in, line)) {
+      if (line.rfind("# HELP ", 0) == 0 || line.rfind("# TYPE ", 0) == 0) continue;
+      size_t space = line.rfind(' ');
+      ASSERT_NE(space, std::string::npos) << line;
+      std::string value = line.substr(space + 1);
+      EXPECT_TRUE(value == "+Inf" || value.find_first_not_of("0123456789.e+-") == std::string::npos)
+          << line;
+      ++samples;
+    }
+    EXPECT_GT(samples, 10);
+  }
   EXPECT_NE(text.find("sedun_http_requests_total{method=\"GET\",route=\"/healthz\",code=\"200\"} 1\n"),
             std::string::npos) << text;
   EXPECT_NE(text.find("sedun_http_requests_total{method=\"GET\",route=\"/readyz\",code=\"503\"} 1\n"),
@@ -127,6 +143,20 @@ TEST(HttpServerTest, RequestIdIsEchoedOrGenerated) {
     EXPECT_EQ(id->second.size(), 32u);
     EXPECT_EQ(Json(*r)["error"]["request_id"], id->second);
   }
+}
+
+TEST(HttpServerTest, JsonIsNeverCompressed) {
+  HttpServer server(LocalConfig());
+  ASSERT_TRUE(server.router().Add("GET", "/v1/token", [](const HttpRequest& r) {
+    // A secret beside reflected input: what BREACH needs compression for.
+    return JsonResponse({{"token", "0123456789abcdef"}, {"echo", r.Query("q").value_or("")},
+                         {"pad", std::string(2000, 'x')}});
+  }).ok());
+  ASSERT_TRUE(server.Start().ok());
+  std::string out = MustRun("curl -s -D - -o /dev/null -H 'Accept-Encoding: gzip, deflate, br' " +
+                            ShellQuote(Url(server, "/v1/token?q=token")));
+  EXPECT_EQ(out.find("Content-Encoding"), std::string::npos) << out;
+  EXPECT_NE(out.find("Content-Type: application/json; charset=utf-8"), std::string::npos) << out;
 }
 
 TEST(HttpServerTest, MalformedJsonIs400AndChangesNothing) {

@@ -51,6 +51,14 @@ std::string TransportErrorCode(int status) {
   }
 }
 
+// JSON goes out as "application/json; charset=utf-8". Besides naming the encoding, this keeps
+// httplib from gzip-compressing API responses (it compresses the bare "application/json" type
+// only): compressed responses that hold a secret next to reflected input leak the secret through
+// their length (the BREACH attack).
+std::string WireContentType(const std::string& type) {
+  return type == "application/json" ? "application/json; charset=utf-8" : type;
+}
+
 // Carries the in-flight gauge across every exit of Handle.
 class InFlight {
  public:
@@ -179,7 +187,7 @@ void ServerCore::Handle(const httplib::Request& req, httplib::Response& res, boo
   res.set_header("X-Request-Id", r.request_id);
   res.set_header("X-Content-Type-Options", "nosniff");
   if (!res.has_header("Cache-Control")) res.set_header("Cache-Control", "no-store");
-  res.set_content(std::move(out.body), out.content_type.c_str());
+  res.set_content(std::move(out.body), WireContentType(out.content_type).c_str());
 
   std::string route = r.route;
   if (route.empty()) route = router_.MatchPattern(r.path);
@@ -197,7 +205,7 @@ httplib::Server::HandlerResponse ServerCore::HandleTransportError(const httplib:
   HttpResponse out = ErrorResponse(status, TransportErrorCode(status), message, id);
   res.set_header("X-Request-Id", id);
   res.set_header("X-Content-Type-Options", "nosniff");
-  res.set_content(out.body, out.content_type.c_str());
+  res.set_content(out.body, WireContentType(out.content_type).c_str());
   Record(req.method.empty() ? "OTHER" : req.method, "unmatched", status, start, id, req.remote_addr,
          0, res.body.size());
   return httplib::Server::HandlerResponse::Handled;
