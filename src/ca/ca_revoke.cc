@@ -137,9 +137,10 @@ Result<StoredCrl> NewestCrl(store::Transaction& tx) {
 }
 
 // Fresh until half its lifetime has passed, so relying parties always hold a CRL with time to
-// spare before its nextUpdate.
+// spare before its nextUpdate. A thisUpdate slightly ahead of `now` (another instance's clock, or
+// a clock read just before that instance committed) still counts as fresh.
 bool Fresh(const StoredCrl& crl, std::chrono::sys_seconds now) {
-  return crl.found && now >= crl.this_update && now < crl.this_update + (crl.next_update - crl.this_update) / 2;
+  return crl.found && now < crl.this_update + (crl.next_update - crl.this_update) / 2;
 }
 
 }  // namespace

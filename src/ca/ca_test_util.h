@@ -31,6 +31,14 @@ inline std::chrono::sys_seconds SystemNow() {
   return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
 }
 
+// `actual` is `expected` give or take a few seconds: the CA read the clock a moment before the
+// test does, and a second may tick in between on a loaded machine.
+#define EXPECT_NEAR_TIME(actual, expected)                                               \
+  do {                                                                                   \
+    const auto sedun_diff_ = (actual) - (expected);                                      \
+    EXPECT_LE(std::chrono::abs(sedun_diff_), std::chrono::seconds(5)) << #actual " vs " #expected; \
+  } while (0)
+
 // The system clock shifted by an offset the test moves (shared by every CA instance of a test).
 class ShiftedClock {
  public:
