@@ -5,8 +5,9 @@
 //   - TLS 1.2 or later only, from OpenSSL (the minimum is set on the SSL_CTX, 1.0/1.1 refused).
 //   - Optional mutual TLS (JR/T 0093.6 7.5.10.1): with a client CA file, client certificates are
 //     verified by OpenSSL during the handshake; kRequire refuses the handshake without one.
-//   - IPv6 and IPv4 listening (T/HBPFS 001-2023 5.1.1 s): "[::]:port" is bound with
-//     IPV6_V6ONLY=1 so that "0.0.0.0:port" can be bound beside it.
+//   - IPv6 and IPv4 listening, so that clients can reach the service over IPv6 and prefer it on
+//     dual-stack networks (T/HBPFS 001-2023 5.1.1 s): "[::]:port" is bound with IPV6_V6ONLY=1 so
+//     that "0.0.0.0:port" can be bound beside it.
 //   - Built-in GET /healthz, /readyz and /metrics; JSON APIs are the roles' /v1/... routes.
 //   - Request ids (X-Request-Id accepted when sane, otherwise generated) and one JSON access-log
 //     line per request (route pattern, never the query string or bodies).

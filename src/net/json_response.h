@@ -16,7 +16,8 @@
 //   kAborted, kUnavailable                         503  unavailable (with Retry-After: 1)
 //   kCrypto, kIo, kInternal                        500  internal_error, message "internal error"
 // For 5xx codes the Status message (which may name files, SQL or library internals) goes to the
-// log with the request id and is never shown; 4xx messages are shown, so roles must keep them
+// log with the request id and is never shown (T/HBPFS 001-2023 5.1.1 r: technical error details
+// are kept from customers); 4xx messages are shown, so roles must keep them
 // free of secrets (they are in any case: see base/status.h).
 // Thread-safety: free functions; logging goes through spdlog, which is thread-safe.
 #pragma once

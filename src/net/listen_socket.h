@@ -2,8 +2,8 @@
 //
 // cpp-httplib 0.11 forces IPV6_V6ONLY=0 on IPv6 listening sockets after its socket-options hook
 // runs, so "[::]:p" would also take IPv4 port p and "0.0.0.0:p" could not be bound beside it
-// (T/HBPFS 001-2023 5.1.1 s asks for both stacks). It also sets SO_REUSEPORT, which would let a
-// second server share a port that is taken. So sedun binds the socket itself (SO_REUSEADDR only,
+// (clients reach the service over IPv6 and IPv4, T/HBPFS 001-2023 5.1.1 s). Its default
+// options also set SO_REUSEPORT, which would let a second server share a port that is taken. So sedun binds the socket itself (SO_REUSEADDR only,
 // IPV6_V6ONLY=1 on IPv6) and then puts it in place of the placeholder socket httplib bound, with
 // dup3 on the same descriptor number; httplib's accept loop then serves sedun's socket.
 // Thread-safety: no shared state.

@@ -1,7 +1,8 @@
 // Internal to net/: OpenSSL settings of the server's TLS context and the peer certificate.
 //
 // ConfigureServerTlsContext is what every HTTPS listener runs on its SSL_CTX: TLS 1.2 minimum
-// (1.0 and 1.1 refused), forward-secret AEAD suites only for TLS 1.2 with the server's order
+// (1.0 and 1.1 refused: JR/T 0093.6 7.5.10.1 wants a protocol without published flaws and
+// symmetric keys of 128 bits or more), forward-secret AEAD suites only for TLS 1.2 with the server's order
 // preferred, no compression or renegotiation, the certificate chain and key, and for mutual TLS
 // (JR/T 0093.6 7.5.10.1) the client CA list and the verify mode.
 // Thread-safety: an SSL_CTX is configured once before it serves; the functions keep no state.
