@@ -169,6 +169,8 @@ TEST(RouterTest, AddRejectsBadPatternsAndDuplicates) {
   EXPECT_EQ(router.Add("GET", "/v1/{other}", Echo).code(), Code::kAlreadyExists);
   EXPECT_TRUE(router.Add("PUT", "/v1/{id}", Echo).ok());
   EXPECT_EQ(router.MatchPattern("/v1/abc"), "/v1/{id}");
+  using Pairs = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(router.Routes(), (Pairs{{"GET", "/v1/{id}"}, {"PUT", "/v1/{id}"}}));  // failed Adds absent
   EXPECT_EQ(router.MatchPattern("/nope"), "");
 }
 
