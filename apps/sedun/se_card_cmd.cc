@@ -75,7 +75,7 @@ void AddPersonalise(CLI::App* se, Action* action) {
   AddConnectOptions(cmd, &o->connect, false);
   cmd->add_option("--issuer-keys", o->issuer_keys, "issuer key set file (hex, from `sedun-card create`)")->required();
   cmd->add_option("--trust-anchor", o->trust_anchor, "root CA certificate the card will trust (PEM or DER)")->required();
-  cmd->add_option("--server-cert", o->server_cert, "server certificate for film-shield checks (PEM or DER)")->required();
+  cmd->add_option("--server-cert", o->server_cert, "server certificate for film-shield checks (PEM or DER), or its chain up to the trust anchor (PEM chain or PKCS#7)")->required();
   cmd->add_option("--user-pin-file", o->user_pin_file, "file holding the initial user PIN (6-16 bytes)")->required();
   cmd->add_option("--admin-pin-file", o->admin_pin_file, "file holding the administrator PIN (6-16 bytes)")
       ->required();
@@ -90,7 +90,7 @@ void AddPersonalise(CLI::App* se, Action* action) {
       }
       SEDUN_ASSIGN_OR_RETURN(scp::KeySet issuer, ReadKeySet(o->issuer_keys, "--issuer-keys"));
       SEDUN_ASSIGN_OR_RETURN(Bytes root, LoadCertificateDer(o->trust_anchor, "--trust-anchor"));
-      SEDUN_ASSIGN_OR_RETURN(Bytes server, LoadCertificateDer(o->server_cert, "--server-cert"));
+      SEDUN_ASSIGN_OR_RETURN(Bytes server, LoadCertificateOrChain(o->server_cert));
       SEDUN_ASSIGN_OR_RETURN(SecretBytes user_pin, ReadPin(o->user_pin_file, "SEDUN_PIN", "--user-pin-file"));
       SEDUN_ASSIGN_OR_RETURN(SecretBytes admin_pin, ReadPin(o->admin_pin_file, "SEDUN_ADMIN_PIN", "--admin-pin-file"));
       std::error_code ec;
