@@ -40,7 +40,7 @@ const std::vector<KeySpec>& Specs() {
       {"server", "listen", &ServerConfig::listen,
        "HTTPS listen addresses, host:port or [v6]:port; port 0 picks a free port"},
       {"server", "public_listen", &ServerConfig::public_listen,
-       "plain-HTTP listen addresses serving only the CRL and OCSP (signed objects, RFC 5280/6960)"},
+       "plain-HTTP listen addresses serving only the CRL, OCSP, CA chain and probes"},
       {"server", "tls_cert", &ServerConfig::tls_cert,
        "PEM certificate chain for HTTPS (ECDSA or RSA); empty: a self-signed one in data_dir/tls"},
       {"server", "tls_key", &ServerConfig::tls_key, "PEM private key for tls_cert"},
@@ -97,7 +97,7 @@ const std::vector<KeySpec>& Specs() {
       {"svs", "signing_key", &ServerConfig::svs_signing_key,
        "encrypted PEM key svs signs challenges with (CA passphrase); empty: ca dir/service.key.pem"},
       {"svs", "signing_cert", &ServerConfig::svs_signing_cert,
-       "certificate of signing_key; empty: ca dir/service.crt.pem"},
+       "certificate of signing_key; empty: ca dir/service.pem"},
   };
   return specs;
 }

@@ -65,7 +65,7 @@ struct ServerConfig {
   std::vector<std::string> svs_trusted_roots;  // empty: the CA's root
   std::string svs_revocation = "ocsp";         // ocsp | crl | none
   std::string svs_signing_key;   // empty: <ca_dir>/service.key.pem (encrypted, CA passphrase)
-  std::string svs_signing_cert;  // empty: <ca_dir>/service.crt.pem
+  std::string svs_signing_cert;  // empty: <ca_dir>/service.pem
 
   // Resolved paths: defaults that depend on data_dir.
   std::string DatabaseUrl() const;
