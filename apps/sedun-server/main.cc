@@ -7,6 +7,7 @@
 //
 // Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error.
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <iostream>
 
@@ -92,7 +93,11 @@ int Serve(const ServerConfig& config) {
   spdlog::info("signal {}: stopping, finishing in-flight requests", received);
   (*app)->Stop();
   spdlog::info("stopped");
-  return 0;
+  spdlog::default_logger()->flush();
+  // Leave without running static destructors: when the grace period ran out, request threads
+  // may still be finishing, and tearing down OpenSSL and the logger under them would crash.
+  // Everything durable is already committed; the process's memory needs no cleanup.
+  std::_Exit(0);
 }
 
 int Migrate(const ServerConfig& config) {

@@ -7,6 +7,9 @@
 // max_response_bytes are refused with kResourceExhausted. Transport failures (refused, TLS
 // handshake or verification failure, timeout) are kUnavailable; HTTP error statuses are returned
 // as responses, not as errors.
+// SIGPIPE: writing a TLS record to a peer that has gone away raises SIGPIPE (OpenSSL writes with
+// write(2), not send(MSG_NOSIGNAL)); programs using this client must ignore the signal, as
+// sedun-server does.
 // Thread-safety: a client is a value holding options; each call opens its own connection, so
 // concurrent calls on one client are safe.
 #pragma once

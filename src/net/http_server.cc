@@ -196,24 +196,34 @@ void HttpServer::Stop() {
 }
 
 void HttpServer::StopListeners(std::chrono::milliseconds grace) {
-  // Closing every listening socket first refuses new connections at once; the accept loops then
-  // drain their worker pools, which finish the requests in flight.
-  for (auto& l : listeners_) l->server->stop();
+  // Two phases: the TLS listeners first, then the plain ones. A request in flight on the API may
+  // still need this process's plain listener (svs asking the co-hosted CA's OCSP responder), so
+  // that listener stays open until the API requests have drained. In each phase, closing the
+  // listening sockets refuses new connections at once; the accept loops then drain their worker
+  // pools, which finish the requests in flight.
   auto deadline = std::chrono::steady_clock::now() + grace;
   size_t abandoned = 0;
-  for (auto& l : listeners_) {
-    bool done = false;
-    {
-      std::unique_lock<std::mutex> lock(l->mu);
-      done = l->cv.wait_until(lock, deadline, [&] { return l->done; });
+  for (bool tls_phase : {true, false}) {
+    std::vector<std::shared_ptr<Listener>> phase;
+    for (size_t i = 0; i < listeners_.size(); ++i) {
+      const bool tls = i < bound_.size() && bound_[i].tls;
+      if (tls == tls_phase) phase.push_back(listeners_[i]);
     }
-    if (done) {
-      l->thread.join();
-    } else {
-      // The thread owns a reference to its listener and the shared core, so it may finish
-      // later without touching freed memory.
-      l->thread.detach();
-      ++abandoned;
+    for (auto& l : phase) l->server->stop();
+    for (auto& l : phase) {
+      bool done = false;
+      {
+        std::unique_lock<std::mutex> lock(l->mu);
+        done = l->cv.wait_until(lock, deadline, [&] { return l->done; });
+      }
+      if (done) {
+        l->thread.join();
+      } else {
+        // The thread owns a reference to its listener and the shared core, so it may finish
+        // later without touching freed memory.
+        l->thread.detach();
+        ++abandoned;
+      }
     }
   }
   if (abandoned > 0) {
