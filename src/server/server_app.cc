@@ -251,8 +251,9 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(
     if (!service.ok()) return service.status().Annotate("svs role");
     parts->svs = std::make_shared<const svs::VerificationService>(std::move(service).value());
   }
-  // bank and vault: their domain arrives with the enrolment and software-module work; hosting
-  // them now adds their schema-free presence only (nothing is served under /v1/bank or /v1/vault).
+  // bank and vault: accepted as role names so deployments can be laid out now; their domain
+  // (accounts, login, transactions; key ciphertexts) is not built yet, and nothing is served
+  // under /v1/bank or /v1/vault.
 
   // HTTP.
   net::HttpServerConfig http;
