@@ -45,7 +45,13 @@ class ServerApiTest : public ::testing::TestWithParam<store::Engine> {
               {"client_id", "phone-" + account},
               {"subject", "/C=CN/O=Example Bank/CN=" + account},
               {"profile", profile}};
-    json r = Ok(server_->Call("POST", "/v1/ca/registrations", &body, true), 201);
+    auto response = server_->Call("POST", "/v1/ca/registrations", &body, true);
+    // T/HBPFS 5.1.8 a (12): the answer carries a one-time code and must not be cached.
+    if (response.ok()) {
+      auto cache = response->headers.find("Cache-Control");
+      EXPECT_TRUE(cache != response->headers.end() && cache->second == "no-store");
+    }
+    json r = Ok(response, 201);
     return {r.value("registration_id", ""), r.value("auth_code", "")};
   }
 
