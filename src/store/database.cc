@@ -194,4 +194,10 @@ std::string SqlSnippet(std::string_view sql, size_t max) {
 }
 
 }  // namespace internal
+Status Database::Ping() {
+  SEDUN_ASSIGN_OR_RETURN(auto tx, Begin(TxMode::kRead));
+  SEDUN_RETURN_IF_ERROR(tx->Query("SELECT 1").status());
+  return tx->Commit();
+}
+
 }  // namespace sedun::store

@@ -106,12 +106,6 @@ class PgDatabase final : public Database {
     }
   }
 
-  Status Ping() override {
-    SEDUN_ASSIGN_OR_RETURN(auto tx, Begin(TxMode::kRead));
-    SEDUN_RETURN_IF_ERROR(tx->Query("SELECT 1").status());
-    return tx->Commit();
-  }
-
  private:
   std::shared_ptr<Pool> pool_;
 };

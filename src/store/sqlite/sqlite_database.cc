@@ -237,12 +237,6 @@ class SqliteDatabase final : public Database {
     return std::unique_ptr<Transaction>(new SqliteTransaction(pool_, std::move(db)));
   }
 
-  Status Ping() override {
-    SEDUN_ASSIGN_OR_RETURN(auto tx, Begin(TxMode::kRead));
-    SEDUN_RETURN_IF_ERROR(tx->Query("SELECT 1").status());
-    return tx->Commit();
-  }
-
  private:
   std::shared_ptr<Pool> pool_;
 };
